@@ -1,0 +1,35 @@
+# flowproof_set_warnings(TARGET): warnings for flowproof's own targets only (PRIVATE, so nothing
+# leaks to consumers). Warnings become errors only when FLOWPROOF_WARNINGS_AS_ERRORS is on, which
+# the `dev` preset does.
+function(flowproof_set_warnings target)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic)
+    if(FLOWPROOF_WARNINGS_AS_ERRORS)
+      target_compile_options(${target} PRIVATE -Werror)
+    endif()
+  endif()
+endfunction()
+
+# flowproof_add_library(NAME SOURCES...): a library exported as flowproof::NAME.
+function(flowproof_add_library name)
+  add_library(flowproof_${name} ${ARGN})
+  add_library(flowproof::${name} ALIAS flowproof_${name})
+  set_target_properties(flowproof_${name} PROPERTIES EXPORT_NAME ${name} OUTPUT_NAME flowproof_${name})
+  target_compile_features(flowproof_${name} PUBLIC cxx_std_20)
+  target_include_directories(flowproof_${name} PUBLIC
+    $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
+    $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  flowproof_set_warnings(flowproof_${name})
+  set_property(GLOBAL APPEND PROPERTY FLOWPROOF_EXPORTED_TARGETS flowproof_${name})
+endfunction()
+
+# flowproof_add_test(NAME SOURCES... [LIBS libs...]): a GoogleTest program registered with ctest.
+function(flowproof_add_test name)
+  cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
+  add_executable(${name} ${ARG_UNPARSED_ARGUMENTS})
+  target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gmock_main)
+  flowproof_set_warnings(${name})
+  include(GoogleTest)
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
+                       PROPERTIES ENVIRONMENT "FLOWPROOF_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+endfunction()
