@@ -61,6 +61,9 @@ struct CheckOptions {
   /// Called now and then while reading (at most a few times a second).
   std::function<void(const Progress&)> progress;
   Limits limits;
+  /// Keep each invocation's compact event history so the report can show the timeline of the
+  /// invocations that have findings (HTML/Markdown). Costs memory per event; off for plain checks.
+  bool keep_timelines = false;
   /// Invocation -> label (e.g. the test that produced it), copied into the report.
   std::map<std::string, std::string> invocation_labels;
 };
