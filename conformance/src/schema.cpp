@@ -1,0 +1,877 @@
+// schema.cpp — compile_schema: the plan-format.md JSON Schema subset compiled into a tree of small
+// checks, validated against simdjson values without allocating unless a value is invalid.
+#include "schema.hpp"
+
+#include "regex.hpp"
+
+#include <flowproof/conformance/plan.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <utility>
+
+namespace flowproof::conformance {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+
+// ---------------------------------------------------------------------------------------------
+// Pointers
+
+std::string escape_pointer_token(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescape_pointer_token(std::string_view token) {
+  std::string out;
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+      out += token[i + 1] == '0' ? '~' : '/';
+      ++i;
+    } else {
+      out += token[i];
+    }
+  }
+  return out;
+}
+
+// A JSON pointer into the validated value, kept on the stack and rendered only for an error.
+struct Path {
+  const Path* parent = nullptr;
+  std::string_view key;
+  std::size_t index = 0;
+  bool is_index = false;
+
+  std::string render() const {
+    std::string tail;
+    if (parent == nullptr) return tail;
+    tail = parent->render();
+    tail += '/';
+    tail += is_index ? std::to_string(index) : escape_pointer_token(key);
+    return tail;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------
+// Numbers, compared exactly across int64, uint64 and double.
+
+struct Number {
+  enum class Kind { int64, uint64, real } kind = Kind::int64;
+  std::int64_t i = 0;
+  std::uint64_t u = 0;
+  double d = 0;
+
+  long double as_long_double() const {
+    switch (kind) {
+      case Kind::int64:
+        return static_cast<long double>(i);
+      case Kind::uint64:
+        return static_cast<long double>(u);
+      case Kind::real:
+        break;
+    }
+    return d;
+  }
+  std::string text() const {
+    switch (kind) {
+      case Kind::int64:
+        return std::to_string(i);
+      case Kind::uint64:
+        return std::to_string(u);
+      case Kind::real:
+        break;
+    }
+    return nlohmann::json(d).dump();
+  }
+};
+
+int compare(const Number& a, const Number& b) {
+  using K = Number::Kind;
+  if (a.kind != K::real && b.kind != K::real) {
+    if (a.kind == K::int64 && b.kind == K::int64) return a.i < b.i ? -1 : (a.i > b.i ? 1 : 0);
+    if (a.kind == K::uint64 && b.kind == K::uint64) return a.u < b.u ? -1 : (a.u > b.u ? 1 : 0);
+    if (a.kind == K::int64) {  // b is uint64
+      if (a.i < 0) return -1;
+      const auto au = static_cast<std::uint64_t>(a.i);
+      return au < b.u ? -1 : (au > b.u ? 1 : 0);
+    }
+    return -compare(b, a);
+  }
+  // long double holds every int64 and uint64 exactly on x86-64; elsewhere this is approximate.
+  const long double x = a.as_long_double();
+  const long double y = b.as_long_double();
+  return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+std::optional<Number> number_of(element value) {
+  Number n;
+  switch (value.type()) {
+    case element_type::INT64:
+      n.kind = Number::Kind::int64;
+      n.i = value.get_int64().value_unsafe();
+      return n;
+    case element_type::UINT64:
+      n.kind = Number::Kind::uint64;
+      n.u = value.get_uint64().value_unsafe();
+      return n;
+    case element_type::DOUBLE:
+      n.kind = Number::Kind::real;
+      n.d = value.get_double().value_unsafe();
+      return n;
+    default:
+      return std::nullopt;
+  }
+}
+
+Number number_of(const nlohmann::json& value) {
+  Number n;
+  if (value.is_number_unsigned()) {
+    n.kind = Number::Kind::uint64;
+    n.u = value.get<std::uint64_t>();
+  } else if (value.is_number_integer()) {
+    n.kind = Number::Kind::int64;
+    n.i = value.get<std::int64_t>();
+  } else {
+    n.kind = Number::Kind::real;
+    n.d = value.get<double>();
+  }
+  return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+enum TypeBit : std::uint8_t {
+  kNull = 1,
+  kBoolean = 2,
+  kObject = 4,
+  kArray = 8,
+  kNumber = 16,
+  kString = 32,
+  kInteger = 64,
+};
+
+constexpr std::pair<std::string_view, std::uint8_t> kTypeNames[] = {
+    {"null", kNull},     {"boolean", kBoolean}, {"object", kObject},  {"array", kArray},
+    {"number", kNumber}, {"string", kString},   {"integer", kInteger}};
+
+bool is_integral(double d) { return std::isfinite(d) && std::floor(d) == d; }
+
+// The name of a value's type for messages: integers (of any representation) are "integer".
+std::string_view type_name(element value) {
+  switch (value.type()) {
+    case element_type::ARRAY:
+      return "array";
+    case element_type::OBJECT:
+      return "object";
+    case element_type::INT64:
+    case element_type::UINT64:
+      return "integer";
+    case element_type::DOUBLE:
+      return "number";
+    case element_type::STRING:
+      return "string";
+    case element_type::BOOL:
+      return "boolean";
+    case element_type::NULL_VALUE:
+      return "null";
+  }
+  return "value";
+}
+
+bool type_matches(std::uint8_t types, element value) {
+  switch (value.type()) {
+    case element_type::ARRAY:
+      return types & kArray;
+    case element_type::OBJECT:
+      return types & kObject;
+    case element_type::INT64:
+    case element_type::UINT64:
+      return types & (kNumber | kInteger);
+    case element_type::DOUBLE:
+      return (types & kNumber) ||
+             ((types & kInteger) && is_integral(value.get_double().value_unsafe()));
+    case element_type::STRING:
+      return types & kString;
+    case element_type::BOOL:
+      return types & kBoolean;
+    case element_type::NULL_VALUE:
+      return types & kNull;
+  }
+  return false;
+}
+
+std::string describe_types(std::uint8_t types) {
+  std::string out;
+  for (const auto& [name, bit] : kTypeNames) {
+    if (!(types & bit)) continue;
+    if (!out.empty()) out += " or ";
+    out += name;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Equality of a simdjson value and a JSON value (enum, const): numbers compare by value.
+
+bool equals(element value, const nlohmann::json& expected) {
+  switch (value.type()) {
+    case element_type::STRING: {
+      if (!expected.is_string()) return false;
+      const std::string_view s = value.get_string().value_unsafe();
+      return s == expected.get_ref<const std::string&>();
+    }
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      return expected.is_number() && compare(*number_of(value), number_of(expected)) == 0;
+    case element_type::BOOL:
+      return expected.is_boolean() && value.get_bool().value_unsafe() == expected.get<bool>();
+    case element_type::NULL_VALUE:
+      return expected.is_null();
+    case element_type::ARRAY: {
+      if (!expected.is_array()) return false;
+      std::size_t i = 0;
+      for (element item : value.get_array().value_unsafe()) {
+        if (i >= expected.size() || !equals(item, expected[i])) return false;
+        ++i;
+      }
+      return i == expected.size();
+    }
+    case element_type::OBJECT: {
+      if (!expected.is_object()) return false;
+      std::size_t count = 0;
+      for (auto field : value.get_object().value_unsafe()) {
+        auto it = expected.find(std::string(field.key));
+        if (it == expected.end() || !equals(field.value, *it)) return false;
+        ++count;
+      }
+      return count == expected.size();
+    }
+  }
+  return false;
+}
+
+// A value rendered for a message, cut short when long.
+std::string show(element value) {
+  std::string text = simdjson::minify(value);
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
+std::size_t utf8_length(std::string_view text) {
+  std::size_t count = 0;
+  for (unsigned char c : text) count += (c & 0xC0) != 0x80;
+  return count;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiled tree
+
+struct Node;
+
+struct PropertyEntry {
+  std::string name;
+  const Node* schema = nullptr;  // null: only required, not described
+  int required_slot = -1;        // index into Node::required, or -1
+};
+
+struct Node {
+  std::string pointer;     // where it is in the plan (for compile-time problems)
+  bool never = false;      // the schema `false`
+  std::uint8_t types = 0;  // 0: any type
+
+  std::optional<nlohmann::json> enum_values;  // an array
+  std::string enum_text;                      // rendered once for messages
+  std::optional<nlohmann::json> const_value;
+
+  std::optional<Number> minimum, maximum, exclusive_minimum, exclusive_maximum;
+  std::optional<std::uint64_t> min_length, max_length;
+  std::shared_ptr<const Regex> pattern;
+
+  const Node* items = nullptr;
+  std::optional<std::uint64_t> min_items, max_items;
+
+  bool has_object_checks = false;
+  std::vector<PropertyEntry> keys;  // sorted by name
+  std::vector<std::string> required;
+  bool additional_allowed = true;
+  const Node* additional = nullptr;
+
+  std::vector<const Node*> any_of;
+  const Node* ref = nullptr;
+  std::string ref_text;
+
+  bool has_number_checks() const {
+    return minimum || maximum || exclusive_minimum || exclusive_maximum;
+  }
+  bool has_string_checks() const { return min_length || max_length || pattern; }
+
+  const PropertyEntry* find_key(std::string_view name) const {
+    auto it =
+        std::lower_bound(keys.begin(), keys.end(), name,
+                         [](const PropertyEntry& e, std::string_view n) { return e.name < n; });
+    return it != keys.end() && it->name == name ? &*it : nullptr;
+  }
+};
+
+// Appends an error when `errors` is set; anyOf probes alternatives with a null sink.
+void fail(std::vector<SchemaError>* errors, const Path& path, std::string message) {
+  if (errors != nullptr) errors->push_back({path.render(), std::move(message)});
+}
+
+bool validate_node(const Node& node, element value, const Path& path,
+                   std::vector<SchemaError>* errors);
+
+bool validate_object(const Node& node, simdjson::dom::object object, const Path& path,
+                     std::vector<SchemaError>* errors) {
+  bool ok = true;
+  const std::size_t required_count = node.required.size();
+  std::uint64_t seen_bits = 0;  // required slots seen, when there are at most 64
+  std::size_t seen = 0;
+  for (auto field : object) {
+    const PropertyEntry* entry = node.find_key(field.key);
+    if (entry != nullptr && entry->required_slot >= 0 && entry->required_slot < 64) {
+      const std::uint64_t bit = std::uint64_t{1} << entry->required_slot;
+      if (!(seen_bits & bit)) {
+        seen_bits |= bit;
+        ++seen;
+      }
+    }
+    if (entry != nullptr && entry->schema != nullptr) {
+      const Path child{&path, field.key};
+      if (!validate_node(*entry->schema, field.value, child, errors)) {
+        ok = false;
+        if (errors == nullptr) return false;
+      }
+      continue;
+    }
+    // Not described by `properties`: additionalProperties decides.
+    if (!node.additional_allowed) {
+      const Path child{&path, field.key};
+      fail(errors, child, "property \"" + std::string(field.key) + "\" is not allowed");
+      ok = false;
+      if (errors == nullptr) return false;
+    } else if (node.additional != nullptr) {
+      const Path child{&path, field.key};
+      if (!validate_node(*node.additional, field.value, child, errors)) {
+        ok = false;
+        if (errors == nullptr) return false;
+      }
+    }
+  }
+  const std::size_t fast_slots = std::min<std::size_t>(required_count, 64);
+  if (seen < fast_slots || required_count > 64) {
+    // Slow path (a property is missing, or the list is too long for the bit set): look each up.
+    for (const std::string& name : node.required) {
+      if (object.at_key(name).error() != simdjson::SUCCESS) {
+        fail(errors, path, "missing required property \"" + name + "\"");
+        ok = false;
+        if (errors == nullptr) return false;
+      }
+    }
+  }
+  return ok;
+}
+
+bool validate_node(const Node& node, element value, const Path& path,
+                   std::vector<SchemaError>* errors) {
+  if (node.never) {
+    fail(errors, path, "no value is allowed here");
+    return false;
+  }
+  if (node.types != 0 && !type_matches(node.types, value)) {
+    fail(errors, path,
+         "expected " + describe_types(node.types) + ", got " + std::string(type_name(value)));
+    return false;
+  }
+  bool ok = true;
+  auto failed = [&](std::string message) {
+    fail(errors, path, std::move(message));
+    ok = false;
+    return errors == nullptr;  // stop at the first failure when only probing
+  };
+
+  if (node.enum_values) {
+    bool found = false;
+    for (const auto& candidate : *node.enum_values) {
+      if (equals(value, candidate)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found && failed(show(value) + " is not one of " + node.enum_text)) return false;
+  }
+  if (node.const_value && !equals(value, *node.const_value) &&
+      failed("expected " + node.const_value->dump() + ", got " + show(value))) {
+    return false;
+  }
+
+  switch (value.type()) {
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE:
+      if (node.has_number_checks()) {
+        const Number n = *number_of(value);
+        if (node.minimum && compare(n, *node.minimum) < 0 &&
+            failed(n.text() + " is less than the minimum " + node.minimum->text())) {
+          return false;
+        }
+        if (node.maximum && compare(n, *node.maximum) > 0 &&
+            failed(n.text() + " is greater than the maximum " + node.maximum->text())) {
+          return false;
+        }
+        if (node.exclusive_minimum && compare(n, *node.exclusive_minimum) <= 0 &&
+            failed(n.text() + " is not greater than " + node.exclusive_minimum->text())) {
+          return false;
+        }
+        if (node.exclusive_maximum && compare(n, *node.exclusive_maximum) >= 0 &&
+            failed(n.text() + " is not less than " + node.exclusive_maximum->text())) {
+          return false;
+        }
+      }
+      break;
+    case element_type::STRING:
+      if (node.has_string_checks()) {
+        const std::string_view text = value.get_string().value_unsafe();
+        if (node.min_length || node.max_length) {
+          const std::size_t length = utf8_length(text);
+          if (node.min_length && length < *node.min_length &&
+              failed(show(value) + " is shorter than " + std::to_string(*node.min_length) +
+                     " characters")) {
+            return false;
+          }
+          if (node.max_length && length > *node.max_length &&
+              failed(show(value) + " is longer than " + std::to_string(*node.max_length) +
+                     " characters")) {
+            return false;
+          }
+        }
+        if (node.pattern && !node.pattern->partial_match(text) &&
+            failed(show(value) + " does not match the pattern \"" + node.pattern->pattern() +
+                   "\"")) {
+          return false;
+        }
+      }
+      break;
+    case element_type::ARRAY: {
+      if (node.items == nullptr && !node.min_items && !node.max_items) break;
+      const auto array = value.get_array().value_unsafe();
+      std::size_t count = 0;
+      for (element item : array) {
+        if (node.items != nullptr) {
+          const Path child{&path, {}, count, true};
+          if (!validate_node(*node.items, item, child, errors)) {
+            ok = false;
+            if (errors == nullptr) return false;
+          }
+        }
+        ++count;
+      }
+      if (node.min_items && count < *node.min_items &&
+          failed("expected at least " + std::to_string(*node.min_items) + " items, got " +
+                 std::to_string(count))) {
+        return false;
+      }
+      if (node.max_items && count > *node.max_items &&
+          failed("expected at most " + std::to_string(*node.max_items) + " items, got " +
+                 std::to_string(count))) {
+        return false;
+      }
+      break;
+    }
+    case element_type::OBJECT:
+      if (node.has_object_checks &&
+          !validate_object(node, value.get_object().value_unsafe(), path, errors)) {
+        ok = false;
+        if (errors == nullptr) return false;
+      }
+      break;
+    default:
+      break;
+  }
+
+  if (!node.any_of.empty()) {
+    bool matched = false;
+    for (const Node* alternative : node.any_of) {
+      if (validate_node(*alternative, value, path, nullptr)) {
+        matched = true;
+        break;
+      }
+    }
+    if (!matched) {
+      std::string message = "matches none of the anyOf alternatives";
+      if (errors != nullptr) {
+        std::vector<SchemaError> why;
+        for (std::size_t i = 0; i < node.any_of.size(); ++i) {
+          why.clear();
+          validate_node(*node.any_of[i], value, path, &why);
+          message += i == 0 ? " (" : "; ";
+          message += std::to_string(i) + ": ";
+          for (std::size_t j = 0; j < why.size(); ++j) {
+            if (j > 0) message += ", ";
+            if (!why[j].pointer.empty() && why[j].pointer != path.render()) {
+              message += why[j].pointer + ": ";
+            }
+            message += why[j].message;
+          }
+        }
+        message += ")";
+      }
+      if (failed(std::move(message))) return false;
+    }
+  }
+  if (node.ref != nullptr && !validate_node(*node.ref, value, path, errors)) ok = false;
+  return ok;
+}
+
+class CompiledSchema final : public Schema {
+ public:
+  bool validate(element value, std::vector<SchemaError>& errors) const override {
+    const Path root;
+    return validate_node(*root_, value, root, &errors);
+  }
+
+  std::vector<std::unique_ptr<Node>> nodes;
+  const Node* root_ = nullptr;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Compiling
+
+constexpr std::string_view kKeywords[] = {"type",
+                                          "enum",
+                                          "const",
+                                          "pattern",
+                                          "minimum",
+                                          "maximum",
+                                          "exclusiveMinimum",
+                                          "exclusiveMaximum",
+                                          "minLength",
+                                          "maxLength",
+                                          "items",
+                                          "minItems",
+                                          "maxItems",
+                                          "properties",
+                                          "required",
+                                          "additionalProperties",
+                                          "$ref",
+                                          "anyOf",
+                                          "description",
+                                          "title"};
+
+bool is_keyword(std::string_view key) {
+  return std::find(std::begin(kKeywords), std::end(kKeywords), key) != std::end(kKeywords);
+}
+
+class Compiler {
+ public:
+  Compiler(CompiledSchema& out, const nlohmann::json& definitions,
+           std::vector<PlanProblem>& problems)
+      : out_(out), definitions_(definitions), problems_(problems) {}
+
+  const Node* compile(const nlohmann::json& schema, const std::string& pointer) {
+    Node* node = new_node(pointer);
+    fill(*node, schema, pointer);
+    return node;
+  }
+
+  // Reports a `$ref` or `anyOf` chain that comes back to the same value without descending into
+  // a property or item: validating it would never end.
+  void check_cycles() {
+    std::set<const Node*> done;
+    for (const auto& node : out_.nodes) {
+      std::set<const Node*> on_path;
+      if (const Node* culprit = find_cycle(node.get(), on_path, done)) {
+        const std::string via =
+            culprit->ref_text.empty() ? "anyOf" : "$ref \"" + culprit->ref_text + "\"";
+        problem(culprit->pointer, via +
+                                      " leads back to this schema without descending into a "
+                                      "property or item (a cycle)");
+        return;  // one cycle is enough to refuse the schema
+      }
+    }
+  }
+
+  std::size_t problem_count() const { return problems_.size() - initial_problems_; }
+
+ private:
+  Node* new_node(const std::string& pointer) {
+    out_.nodes.push_back(std::make_unique<Node>());
+    out_.nodes.back()->pointer = pointer;
+    return out_.nodes.back().get();
+  }
+
+  void problem(const std::string& pointer, std::string message) {
+    problems_.push_back({pointer, std::move(message)});
+  }
+
+  // Follows the edges to nodes validated against the same value (its $ref and anyOf
+  // alternatives); returns the node whose edge closes a cycle, or null.
+  const Node* find_cycle(const Node* node, std::set<const Node*>& on_path,
+                         std::set<const Node*>& done) {
+    if (done.count(node) != 0) return nullptr;
+    on_path.insert(node);
+    std::vector<const Node*> next = node->any_of;
+    if (node->ref != nullptr) next.push_back(node->ref);
+    for (const Node* child : next) {
+      if (on_path.count(child) != 0) return node;
+      if (const Node* culprit = find_cycle(child, on_path, done)) return culprit;
+    }
+    on_path.erase(node);
+    done.insert(node);
+    return nullptr;
+  }
+
+  std::optional<std::uint64_t> count_argument(const nlohmann::json& value,
+                                              const std::string& pointer, std::string_view key) {
+    if (value.is_number_unsigned()) return value.get<std::uint64_t>();
+    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+      return static_cast<std::uint64_t>(value.get<std::int64_t>());
+    }
+    if (value.is_number_float() && value.get<double>() >= 0 && is_integral(value.get<double>()) &&
+        value.get<double>() < 1.8e19) {
+      return static_cast<std::uint64_t>(value.get<double>());
+    }
+    problem(pointer, "\"" + std::string(key) + "\" must be a non-negative integer");
+    return std::nullopt;
+  }
+
+  std::optional<Number> number_argument(const nlohmann::json& value, const std::string& pointer,
+                                        std::string_view key) {
+    if (value.is_number()) return number_of(value);
+    problem(pointer, "\"" + std::string(key) + "\" must be a number");
+    return std::nullopt;
+  }
+
+  bool is_schema(const nlohmann::json& value) { return value.is_object() || value.is_boolean(); }
+
+  const Node* sub_schema(const nlohmann::json& value, const std::string& pointer,
+                         std::string_view key, const std::string& parent) {
+    if (!is_schema(value)) {
+      problem(parent, "\"" + std::string(key) + "\" must be a schema (an object or a boolean)");
+      return nullptr;
+    }
+    return compile(value, pointer);
+  }
+
+  const Node* resolve(const std::string& ref, const std::string& pointer) {
+    static constexpr std::string_view kPrefix = "#/definitions/";
+    if (ref.compare(0, kPrefix.size(), kPrefix) != 0 || ref.size() == kPrefix.size() ||
+        ref.find('/', kPrefix.size()) != std::string::npos) {
+      problem(pointer, "$ref \"" + ref + "\" must have the form \"#/definitions/NAME\"");
+      return nullptr;
+    }
+    const std::string name = unescape_pointer_token(std::string_view(ref).substr(kPrefix.size()));
+    if (auto it = resolved_.find(name); it != resolved_.end()) return it->second;
+    if (!definitions_.is_object() || !definitions_.contains(name)) {
+      problem(pointer, "$ref \"" + ref + "\" names no definition");
+      return nullptr;
+    }
+    const nlohmann::json& target = definitions_[name];
+    const std::string target_pointer = "/definitions/" + escape_pointer_token(name);
+    Node* node = new_node(target_pointer);
+    resolved_[name] = node;  // before filling, so a recursive reference finds it
+    if (!is_schema(target)) {
+      problem(target_pointer, "a definition must be a schema (an object or a boolean)");
+      return nullptr;
+    }
+    fill(*node, target, target_pointer);
+    return node;
+  }
+
+  void fill(Node& node, const nlohmann::json& schema, const std::string& pointer) {
+    if (schema.is_boolean()) {
+      node.never = !schema.get<bool>();
+      return;
+    }
+    if (!schema.is_object()) {
+      problem(pointer, "a schema must be an object or a boolean");
+      return;
+    }
+    for (const auto& [key, value] : schema.items()) {
+      const std::string at = pointer + "/" + escape_pointer_token(key);
+      if (!is_keyword(key)) {
+        problem(pointer, "unknown keyword \"" + key + "\"");
+      } else if (key == "type") {
+        fill_type(node, value, pointer);
+      } else if (key == "enum") {
+        if (!value.is_array() || value.empty()) {
+          problem(pointer, "\"enum\" must be a non-empty array");
+        } else {
+          node.enum_values = value;
+          node.enum_text = value.dump();
+        }
+      } else if (key == "const") {
+        node.const_value = value;
+      } else if (key == "pattern") {
+        if (!value.is_string()) {
+          problem(pointer, "\"pattern\" must be a string");
+        } else {
+          std::string error;
+          node.pattern = Regex::compile(value.get<std::string>(), &error);
+          if (!node.pattern)
+            problem(pointer, "invalid pattern \"" + value.get<std::string>() + "\": " + error);
+        }
+      } else if (key == "minimum") {
+        node.minimum = number_argument(value, pointer, key);
+      } else if (key == "maximum") {
+        node.maximum = number_argument(value, pointer, key);
+      } else if (key == "exclusiveMinimum") {
+        node.exclusive_minimum = number_argument(value, pointer, key);
+      } else if (key == "exclusiveMaximum") {
+        node.exclusive_maximum = number_argument(value, pointer, key);
+      } else if (key == "minLength") {
+        node.min_length = count_argument(value, pointer, key);
+      } else if (key == "maxLength") {
+        node.max_length = count_argument(value, pointer, key);
+      } else if (key == "minItems") {
+        node.min_items = count_argument(value, pointer, key);
+      } else if (key == "maxItems") {
+        node.max_items = count_argument(value, pointer, key);
+      } else if (key == "items") {
+        node.items = sub_schema(value, at, key, pointer);
+      } else if (key == "properties") {
+        fill_properties(node, value, pointer, at);
+      } else if (key == "required") {
+        fill_required(node, value, pointer);
+      } else if (key == "additionalProperties") {
+        node.has_object_checks = true;
+        if (value.is_boolean()) {
+          node.additional_allowed = value.get<bool>();
+        } else {
+          node.additional = sub_schema(value, at, key, pointer);
+        }
+      } else if (key == "$ref") {
+        if (!value.is_string()) {
+          problem(pointer, "\"$ref\" must be a string");
+        } else {
+          node.ref_text = value.get<std::string>();
+          node.ref = resolve(node.ref_text, pointer);
+        }
+      } else if (key == "anyOf") {
+        if (!value.is_array() || value.empty()) {
+          problem(pointer, "\"anyOf\" must be a non-empty array of schemas");
+        } else {
+          for (std::size_t i = 0; i < value.size(); ++i) {
+            if (const Node* alternative =
+                    sub_schema(value[i], at + "/" + std::to_string(i), key, pointer)) {
+              node.any_of.push_back(alternative);
+            }
+          }
+        }
+      } else if (key == "description" || key == "title") {
+        if (!value.is_string()) problem(pointer, "\"" + key + "\" must be a string");
+      }
+    }
+    // Sort the keys once so validation finds each property by binary search.
+    std::sort(node.keys.begin(), node.keys.end(),
+              [](const PropertyEntry& a, const PropertyEntry& b) { return a.name < b.name; });
+    for (std::size_t i = 0; i < node.required.size(); ++i) {
+      auto it =
+          std::lower_bound(node.keys.begin(), node.keys.end(), node.required[i],
+                           [](const PropertyEntry& e, const std::string& n) { return e.name < n; });
+      if (it == node.keys.end() || it->name != node.required[i]) {
+        it = node.keys.insert(it, PropertyEntry{node.required[i], nullptr, -1});
+      }
+      it->required_slot = static_cast<int>(i);
+    }
+  }
+
+  void fill_type(Node& node, const nlohmann::json& value, const std::string& pointer) {
+    auto add = [&](const nlohmann::json& name) {
+      if (!name.is_string()) {
+        problem(pointer, "\"type\" must be a type name or a list of type names");
+        return;
+      }
+      const std::string& text = name.get_ref<const std::string&>();
+      for (const auto& [type, bit] : kTypeNames) {
+        if (text == type) {
+          node.types |= bit;
+          return;
+        }
+      }
+      problem(pointer, "unknown type \"" + text +
+                           "\" (expected null, boolean, object, array, number, string or integer)");
+    };
+    if (value.is_array()) {
+      if (value.empty()) problem(pointer, "\"type\" must not be an empty list");
+      for (const auto& name : value) add(name);
+    } else {
+      add(value);
+    }
+  }
+
+  void fill_properties(Node& node, const nlohmann::json& value, const std::string& pointer,
+                       const std::string& at) {
+    if (!value.is_object()) {
+      problem(pointer, "\"properties\" must be an object mapping names to schemas");
+      return;
+    }
+    node.has_object_checks = true;
+    for (const auto& [name, sub] : value.items()) {
+      const std::string sub_pointer = at + "/" + escape_pointer_token(name);
+      if (!is_schema(sub)) {
+        problem(sub_pointer, "a schema must be an object or a boolean");
+        continue;
+      }
+      node.keys.push_back(PropertyEntry{name, compile(sub, sub_pointer), -1});
+    }
+  }
+
+  void fill_required(Node& node, const nlohmann::json& value, const std::string& pointer) {
+    if (!value.is_array() ||
+        !std::all_of(value.begin(), value.end(), [](const auto& v) { return v.is_string(); })) {
+      problem(pointer, "\"required\" must be an array of strings");
+      return;
+    }
+    node.has_object_checks = true;
+    std::set<std::string> unique;
+    for (const auto& name : value) {
+      if (unique.insert(name.get<std::string>()).second) node.required.push_back(name);
+    }
+  }
+
+  CompiledSchema& out_;
+  const nlohmann::json& definitions_;
+  std::vector<PlanProblem>& problems_;
+  std::size_t initial_problems_ = problems_.size();
+  std::map<std::string, Node*> resolved_;
+};
+
+}  // namespace
+
+std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
+                                             const std::string& pointer,
+                                             const nlohmann::json& definitions,
+                                             std::vector<PlanProblem>& problems) {
+  auto compiled = std::make_shared<CompiledSchema>();
+  Compiler compiler(*compiled, definitions, problems);
+  if (!schema.is_object() && !schema.is_boolean()) {
+    problems.push_back({pointer, "a schema must be an object or a boolean"});
+    return nullptr;
+  }
+  compiled->root_ = compiler.compile(schema, pointer);
+  compiler.check_cycles();
+  if (compiler.problem_count() != 0) return nullptr;
+  return compiled;
+}
+
+}  // namespace flowproof::conformance
