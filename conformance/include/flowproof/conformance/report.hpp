@@ -95,6 +95,12 @@ struct Report {
   std::map<std::string, std::vector<TimelineEntry>> timelines;
   /// Invocation -> a human label (e.g. the GoogleTest test that produced it), when known.
   std::map<std::string, std::string> invocation_labels;
+  /// Effective severity of rules in this run (the plan's `rules`, then overrides), when the producer
+  /// knows it (annotate_report fills it); reporters fall back to the catalogue defaults.
+  std::map<std::string, Severity> rule_severities;
+  /// Flow id -> ids of flow rules that cannot apply to it (FP107 where no `failed` is declared, ...),
+  /// when known (annotate_report fills it); the JUnit report marks those `<skipped/>`.
+  std::map<std::string, std::vector<std::string>> inapplicable_rules;
 
   /// No non-waived violation of error severity.
   bool passed() const { return summary.errors == 0; }

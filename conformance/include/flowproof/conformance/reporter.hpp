@@ -6,6 +6,7 @@
 // Adding a format adds a file that registers a factory; the checker never branches on a format.
 #pragma once
 
+#include <flowproof/conformance/checker.hpp>
 #include <flowproof/conformance/report.hpp>
 
 #include <functional>
@@ -36,6 +37,10 @@ void register_reporter(std::string name, ReporterFactory factory);
 std::unique_ptr<Reporter> make_reporter(std::string_view name, const ReporterOptions& options = {});
 /// Registered format names, sorted.
 std::vector<std::string> reporter_names();
+
+/// Records in the report what reporters cannot see otherwise: each rule's effective severity for
+/// this plan and options, and the flow rules that cannot apply to each flow.
+void annotate_report(Report& report, const Plan& plan, const CheckOptions& options = {});
 
 /// Writes a report to a file atomically (a temporary file renamed into place); "-" is stdout.
 void write_report_file(const Reporter& reporter, const Report& report, const std::string& path);

@@ -1,0 +1,220 @@
+// reporter.cpp — the format registry (name -> factory), atomic report files, and the helpers the
+// built-in formats share.
+#include <flowproof/conformance/reporter.hpp>
+
+#include "reporter_formats.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+
+namespace flowproof::conformance {
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::map<std::string, ReporterFactory, std::less<>> factories;
+};
+
+// Function-local, filled with the built-in formats on first use: registration never depends on
+// the order of static initialisation, nor on the linker keeping an otherwise unreferenced object.
+Registry& registry() {
+  static Registry instance;
+  static const bool installed = [] {
+    instance.factories.emplace("text", make_text_reporter);
+    instance.factories.emplace("json", make_json_reporter);
+    instance.factories.emplace("junit", make_junit_reporter);
+    instance.factories.emplace("markdown", make_markdown_reporter);
+    return true;
+  }();
+  (void)installed;
+  return instance;
+}
+
+}  // namespace
+
+void register_reporter(std::string name, ReporterFactory factory) {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  r.factories.insert_or_assign(std::move(name), std::move(factory));
+}
+
+std::unique_ptr<Reporter> make_reporter(std::string_view name, const ReporterOptions& options) {
+  Registry& r = registry();
+  ReporterFactory factory;
+  {
+    std::lock_guard lock(r.mutex);
+    auto it = r.factories.find(name);
+    if (it == r.factories.end()) return nullptr;
+    factory = it->second;
+  }
+  return factory(options);
+}
+
+std::vector<std::string> reporter_names() {
+  Registry& r = registry();
+  std::lock_guard lock(r.mutex);
+  std::vector<std::string> names;
+  for (const auto& [name, factory] : r.factories) names.push_back(name);
+  return names;  // std::map keeps them sorted
+}
+
+void write_report_file(const Reporter& reporter, const Report& report, const std::string& path) {
+  if (path == "-") {
+    reporter.write(report, std::cout);
+    std::cout.flush();
+    if (!std::cout) throw std::runtime_error("cannot write the report to standard output");
+    return;
+  }
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  // The temporary file sits in the target's directory so the rename never crosses file systems.
+  std::string temp = (directory / ("." + target.filename().string() + ".XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) {
+    throw std::runtime_error("cannot write report " + path + ": " + std::strerror(errno));
+  }
+  ::close(fd);
+  try {
+    {
+      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+      reporter.write(report, out);
+      out.flush();
+      if (!out) throw std::runtime_error("cannot write report " + path + ": write failed");
+    }
+    // mkstemp creates 0600; a report is an ordinary file.
+    fs::permissions(temp,
+                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                        fs::perms::others_read,
+                    fs::perm_options::replace);
+    fs::rename(temp, target);
+  } catch (const fs::filesystem_error& error) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw std::runtime_error("cannot write report " + path + ": " + error.code().message());
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove(temp, ignored);
+    throw;
+  }
+}
+
+void annotate_report(Report& report, const Plan& plan, const CheckOptions& options) {
+  for (const RuleInfo& rule : all_rules()) {
+    Severity severity = rule.default_severity;
+    if (auto it = plan.rule_severity.find(std::string(rule.id)); it != plan.rule_severity.end()) {
+      severity = it->second;
+    }
+    if (options.require_coverage && rule.group == RuleGroup::coverage) severity = Severity::error;
+    if (auto it = options.severity_overrides.find(std::string(rule.id));
+        it != options.severity_overrides.end()) {
+      severity = it->second;
+    }
+    report.rule_severities[std::string(rule.id)] = severity;
+  }
+  report.inapplicable_rules.clear();
+  for (const Flow& flow : plan.flows) {
+    std::vector<std::string>& rules = report.inapplicable_rules[flow.id];
+    if (!flow.aborted && !flow.failed) {
+      rules.push_back("FP105");
+      rules.push_back("FP106");
+    }
+    if (!flow.failed) rules.push_back("FP107");
+    if (!flow.duration) rules.push_back("FP108");
+    if (std::none_of(flow.events.begin(), flow.events.end(),
+                     [](const IntermediateEvent& event) { return event.implies.has_value(); })) {
+      rules.push_back("FP109");
+    }
+  }
+}
+
+namespace report_detail {
+
+Severity rule_severity(const Report& report, std::string_view rule_id) {
+  for (const RuleCount& count : report.rules) {
+    if (count.id == rule_id) return count.severity;
+  }
+  if (auto it = report.rule_severities.find(std::string(rule_id));
+      it != report.rule_severities.end()) {
+    return it->second;
+  }
+  const RuleInfo* info = find_rule(rule_id);
+  return info ? info->default_severity : Severity::error;
+}
+
+bool rule_inapplicable(const Report& report, const std::string& flow, std::string_view rule_id) {
+  if (auto it = report.inapplicable_rules.find(flow); it != report.inapplicable_rules.end()) {
+    return std::find(it->second.begin(), it->second.end(), rule_id) != it->second.end();
+  }
+  // Not annotated: the declared terminals (kept with the coverage) still rule some out.
+  for (const auto& [id, coverage] : report.coverage) {
+    if (id != flow) continue;
+    const bool aborted = coverage.terminals.contains("aborted");
+    const bool failed = coverage.terminals.contains("failed");
+    if (rule_id == "FP105" || rule_id == "FP106") return !aborted && !failed;
+    if (rule_id == "FP107") return !failed;
+  }
+  return false;
+}
+
+std::string where(const Violation& violation) {
+  if (violation.at.empty()) return "-";
+  std::string text = violation.at.front().input + ":" + std::to_string(violation.at.front().line);
+  for (std::size_t i = 1; i < violation.at.size(); ++i) {
+    const Location& at = violation.at[i];
+    text += at.input == violation.at.front().input ? "," + std::to_string(at.line)
+                                                   : " " + at.input + ":" + std::to_string(at.line);
+  }
+  return text;
+}
+
+std::vector<std::string> coverage_gaps(const FlowCoverage& coverage) {
+  std::vector<std::string> gaps;
+  for (const auto& [name, seen] : coverage.terminals) {
+    if (!seen) gaps.push_back("terminal " + name);
+  }
+  for (const auto& [name, seen] : coverage.reasons) {
+    if (!seen) gaps.push_back("reason " + name);
+  }
+  for (const auto& [name, seen] : coverage.failure_steps) {
+    if (!seen) gaps.push_back("failure step " + name);
+  }
+  return gaps;
+}
+
+std::uint64_t total(const std::map<std::string, std::uint64_t>& counts) {
+  std::uint64_t sum = 0;
+  for (const auto& [name, count] : counts) sum += count;
+  return sum;
+}
+
+std::string counts_text(std::uint64_t sum, const std::map<std::string, std::uint64_t>& counts) {
+  std::string text = std::to_string(sum);
+  std::string detail;
+  for (const auto& [name, count] : counts) {
+    if (count == 0) continue;
+    if (!detail.empty()) detail += ", ";
+    detail += (name.empty() ? std::string("(none)") : name) + " " + std::to_string(count);
+  }
+  if (!detail.empty()) text += " (" + detail + ")";
+  return text;
+}
+
+std::string percent(double ratio) {
+  return std::to_string(static_cast<int>(std::floor(ratio * 100.0 + 1e-9))) + "%";
+}
+
+}  // namespace report_detail
+}  // namespace flowproof::conformance

@@ -1,0 +1,46 @@
+// reporter_formats.hpp (internal) — the built-in report formats and the helpers they share.
+//
+//   std::unique_ptr<Reporter> text = make_text_reporter({.colour = false});
+//
+// Adding a format: write FORMAT_reporter.cpp defining make_FORMAT_reporter, declare it here and add
+// one line to built_in_formats() in reporter.cpp. The registry installs the built-in formats on
+// first use, so nothing depends on static initialisation (which a static library would drop).
+#pragma once
+
+#include <flowproof/conformance/report.hpp>
+#include <flowproof/conformance/reporter.hpp>
+#include <flowproof/conformance/rules.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flowproof::conformance {
+
+std::unique_ptr<Reporter> make_text_reporter(const ReporterOptions& options);
+std::unique_ptr<Reporter> make_json_reporter(const ReporterOptions& options);
+std::unique_ptr<Reporter> make_junit_reporter(const ReporterOptions& options);
+std::unique_ptr<Reporter> make_markdown_reporter(const ReporterOptions& options);
+
+namespace report_detail {
+
+/// The effective severity of a rule in this report: from its violations, then the report's
+/// rule_severities, then the catalogue default.
+Severity rule_severity(const Report& report, std::string_view rule_id);
+/// True when the report says the rule cannot apply to the flow (or, without that knowledge, when
+/// the flow's declared terminals rule it out).
+bool rule_inapplicable(const Report& report, const std::string& flow, std::string_view rule_id);
+/// "input:line" of a finding's first location ("-" when it has none), plus further lines.
+std::string where(const Violation& violation);
+/// The outcome-space gaps of one flow: "terminal failed", "reason cancelled", "step api_call".
+std::vector<std::string> coverage_gaps(const FlowCoverage& coverage);
+/// "2 (declined_terms 1, cancelled 1)" for a map of counts.
+std::string counts_text(std::uint64_t total, const std::map<std::string, std::uint64_t>& counts);
+/// Sum of a map of counts.
+std::uint64_t total(const std::map<std::string, std::uint64_t>& counts);
+/// Percentage with no decimals, e.g. "62%".
+std::string percent(double ratio);
+
+}  // namespace report_detail
+}  // namespace flowproof::conformance
