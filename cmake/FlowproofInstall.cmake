@@ -1,1 +1,77 @@
-# Install rules and the package config (placeholder; see issue 2 packaging work).
+# FlowproofInstall.cmake — install rules and the CMake package (export set flowproofTargets,
+# namespace flowproof::) for the install tree and the build tree. Included last by the top-level
+# CMakeLists.txt when FLOWPROOF_INSTALL is on:
+#
+#   cmake --install build --prefix /opt/flowproof
+#   # consumer: find_package(flowproof CONFIG REQUIRED) with CMAKE_PREFIX_PATH=/opt/flowproof,
+#   #           or with flowproof_DIR=<flowproof build dir> (no install needed)
+#
+# Which targets exist is read from the global property FLOWPROOF_EXPORTED_TARGETS, which
+# flowproof_add_library (FlowproofWarnings.cmake) and conformance/CMakeLists.txt (the `flowproof`
+# command) fill; a module that has no library yet (e.g. properties without sources) is simply not
+# installed or exported.
+set(FLOWPROOF_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/flowproof"
+    CACHE STRING "Where flowproofConfig.cmake is installed, relative to the prefix")
+
+get_property(flowproof_listed_targets GLOBAL PROPERTY FLOWPROOF_EXPORTED_TARGETS)
+list(REMOVE_DUPLICATES flowproof_listed_targets)
+set(flowproof_export_targets "")
+set(FLOWPROOF_CONFIG_STATIC OFF)
+set(FLOWPROOF_CONFIG_HAS_PROPERTIES OFF)
+foreach(target IN LISTS flowproof_listed_targets)
+  if(NOT TARGET ${target})
+    continue()
+  endif()
+  list(APPEND flowproof_export_targets ${target})
+  get_target_property(type ${target} TYPE)
+  if(type STREQUAL "STATIC_LIBRARY")
+    set(FLOWPROOF_CONFIG_STATIC ON)
+  endif()
+  if(target STREQUAL "flowproof_properties")
+    set(FLOWPROOF_CONFIG_HAS_PROPERTIES ON)
+  endif()
+  # Each library's public headers live in <module>/include/ (flowproof_add_library's convention).
+  if(type MATCHES "LIBRARY$")
+    get_target_property(module_dir ${target} SOURCE_DIR)
+    if(IS_DIRECTORY "${module_dir}/include")
+      install(DIRECTORY "${module_dir}/include/" DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+              COMPONENT flowproof_development FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
+    endif()
+  endif()
+endforeach()
+
+if(flowproof_export_targets)
+  install(TARGETS ${flowproof_export_targets}
+          EXPORT flowproofTargets
+          RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}" COMPONENT flowproof_runtime
+          LIBRARY DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT flowproof_runtime
+          ARCHIVE DESTINATION "${CMAKE_INSTALL_LIBDIR}" COMPONENT flowproof_development)
+  install(EXPORT flowproofTargets NAMESPACE flowproof:: DESTINATION "${FLOWPROOF_INSTALL_CMAKEDIR}"
+          COMPONENT flowproof_development)
+  # The build tree is a package too: find_package(flowproof) with flowproof_DIR=<build dir>.
+  export(EXPORT flowproofTargets NAMESPACE flowproof::
+         FILE "${PROJECT_BINARY_DIR}/flowproofTargets.cmake")
+endif()
+
+# Install-tree config.
+configure_package_config_file(
+  "${PROJECT_SOURCE_DIR}/cmake/flowproofConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/cmake/install/flowproofConfig.cmake"
+  INSTALL_DESTINATION "${FLOWPROOF_INSTALL_CMAKEDIR}")
+# Build-tree config: the same template, its relative paths resolved from the build directory.
+configure_package_config_file(
+  "${PROJECT_SOURCE_DIR}/cmake/flowproofConfig.cmake.in"
+  "${PROJECT_BINARY_DIR}/flowproofConfig.cmake"
+  INSTALL_DESTINATION "${PROJECT_BINARY_DIR}"
+  INSTALL_PREFIX "${PROJECT_BINARY_DIR}")
+write_basic_package_version_file(
+  "${PROJECT_BINARY_DIR}/flowproofConfigVersion.cmake"
+  VERSION "${PROJECT_VERSION}"
+  COMPATIBILITY SameMajorVersion)
+configure_file("${PROJECT_SOURCE_DIR}/cmake/flowproofHelpers.cmake"
+               "${PROJECT_BINARY_DIR}/flowproofHelpers.cmake" COPYONLY)
+
+install(FILES "${PROJECT_BINARY_DIR}/cmake/install/flowproofConfig.cmake"
+              "${PROJECT_BINARY_DIR}/flowproofConfigVersion.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/flowproofHelpers.cmake"
+        DESTINATION "${FLOWPROOF_INSTALL_CMAKEDIR}" COMPONENT flowproof_development)
