@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,9 +56,9 @@ class PlanError : public std::runtime_error {
 /// `{"event": NAME, "schema": ...}`.
 struct EventDeclaration {
   std::string name;
-  std::string pointer;                    ///< where it is declared in the plan
-  std::shared_ptr<const Schema> schema;   ///< null when none was given
-  nlohmann::json schema_json;             ///< the schema as written (for docs and generators)
+  std::string pointer;                   ///< where it is declared in the plan
+  std::shared_ptr<const Schema> schema;  ///< null when none was given
+  nlohmann::json schema_json;            ///< the schema as written (for docs and generators)
 };
 
 struct Implication {
@@ -87,8 +88,8 @@ struct Flow {
   std::string reason_property = "reason";
   std::string error_property = "error_class";
   bool reason_required = true;
-  std::string error_class_pattern;          ///< the expression as written (or the default)
-  std::shared_ptr<const Regex> error_class; ///< compiled, matched in full
+  std::string error_class_pattern;           ///< the expression as written (or the default)
+  std::shared_ptr<const Regex> error_class;  ///< compiled, matched in full
   std::vector<IntermediateEvent> events;
   std::optional<DurationRule> duration;
   std::vector<std::string> contains;
@@ -134,6 +135,13 @@ struct EventRole {
 };
 
 struct Plan {
+  Plan() = default;
+  /// Copies rebuild the event index (it points into this plan's own flows and events).
+  Plan(const Plan& other);
+  Plan& operator=(const Plan& other);
+  Plan(Plan&&) noexcept = default;
+  Plan& operator=(Plan&&) noexcept = default;
+
   std::string name;
   std::string source;  ///< path or name it was loaded from
   std::string sha256;  ///< of the plan's bytes, lower-case hex
@@ -141,8 +149,8 @@ struct Plan {
   std::shared_ptr<const Schema> base_properties;  ///< null when none declared
   nlohmann::json base_properties_json;            ///< as written, with `required`
   std::vector<std::string> invocation_constant;
-  std::vector<Flow> flows;                      ///< in the order the plan lists them
-  std::vector<EventDeclaration> events;         ///< standalone events
+  std::vector<Flow> flows;               ///< in the order the plan lists them
+  std::vector<EventDeclaration> events;  ///< standalone events
   nlohmann::json definitions = nlohmann::json::object();
   PiiRules pii;
   std::map<std::string, Severity> rule_severity;  ///< from the plan's `rules`
@@ -156,7 +164,14 @@ struct Plan {
   void build_index();
 
  private:
-  std::unordered_map<std::string, EventRole> event_index_;
+  // Transparent hashing: find_event looks a string_view up without building a std::string.
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view name) const {
+      return std::hash<std::string_view>{}(name);
+    }
+  };
+  std::unordered_map<std::string, EventRole, NameHash, std::equal_to<>> event_index_;
 };
 
 /// Parses and validates a plan; throws PlanError naming every problem with its JSON pointer.

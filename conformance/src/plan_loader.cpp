@@ -1,0 +1,746 @@
+// plan_loader.cpp — parse_plan and load_plan: reads a tracking plan (docs/contract/plan-format.md)
+// and validates all of it, collecting every problem with its JSON pointer before refusing it.
+#include <flowproof/conformance/plan.hpp>
+#include <flowproof/conformance/rules.hpp>
+
+#include "regex.hpp"
+#include "schema.hpp"
+#include "sha256.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+namespace flowproof::conformance {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kDefaultErrorClass = R"(^[A-Za-z_*][A-Za-z0-9_.:*<>\[\]/-]{0,127}$)";
+
+// The built-in personal-data patterns, used when a plan has no `pii` (docs/plan.md lists them).
+const std::vector<std::pair<std::string, std::string>>& default_pii_patterns() {
+  static const std::vector<std::pair<std::string, std::string>> patterns = {
+      {"email", R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})"},
+      {"bearer_token", R"(\bBearer\s+[A-Za-z0-9._~+/-]{8,}=*)"},
+      {"hex_secret", R"(\b[0-9a-fA-F]{32,}\b)"},
+      {"base64_secret", R"([A-Za-z0-9+/]{32,}={0,2})"},
+  };
+  return patterns;
+}
+
+std::string escape(std::string_view token) {
+  std::string out;
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string json_quote(std::string_view text) { return json(std::string(text)).dump(); }
+
+std::string join_quoted(std::initializer_list<std::string_view> names) {
+  std::string out;
+  for (std::string_view name : names) {
+    if (!out.empty()) out += ", ";
+    out += json_quote(name);
+  }
+  return out;
+}
+
+std::string type_of(const json& value) {
+  if (value.is_number_integer()) return "integer";
+  if (value.is_number_float()) return "number";
+  return value.type_name();
+}
+
+// True when `text` is a JSON pointer (RFC 6901) that names a member: "/a/b", "~" only as ~0 ~1.
+bool valid_pointer(std::string_view text) {
+  if (text.empty() || text[0] != '/') return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '~' && (i + 1 >= text.size() || (text[i + 1] != '0' && text[i + 1] != '1'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<TerminalKind> parse_kind(std::string_view text) {
+  if (text == "completed") return TerminalKind::completed;
+  if (text == "aborted") return TerminalKind::aborted;
+  if (text == "failed") return TerminalKind::failed;
+  return std::nullopt;
+}
+
+// A nlohmann parse error's position as line and column (1-based), from the byte offset.
+std::string syntax_error_message(std::string_view text, const json::parse_error& error) {
+  const std::size_t end = std::min<std::size_t>(error.byte == 0 ? 0 : error.byte - 1, text.size());
+  std::size_t line = 1;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  std::string detail = error.what();
+  // nlohmann prefixes "[json.exception.parse_error.101] parse error at line L, column C: ".
+  if (auto colon = detail.find(": ");
+      colon != std::string::npos && detail.rfind("[json.", 0) == 0) {
+    detail = detail.substr(colon + 2);
+  }
+  return "JSON syntax error at line " + std::to_string(line) + ", column " +
+         std::to_string(end - line_start + 1) + ": " + detail;
+}
+
+class Loader {
+ public:
+  explicit Loader(std::string source) { plan_.source = std::move(source); }
+
+  Plan load(std::string_view text) {
+    plan_.sha256 = sha256_hex(text);
+    json document;
+    try {
+      document = json::parse(text.begin(), text.end(), nullptr, true, false);
+    } catch (const json::parse_error& error) {
+      problem("", syntax_error_message(text, error));
+      throw PlanError(plan_.source, std::move(problems_));
+    }
+    read_document(document);
+    if (!problems_.empty()) throw PlanError(plan_.source, deduplicated(std::move(problems_)));
+    plan_.build_index();
+    return std::move(plan_);
+  }
+
+ private:
+  // ----- problems and small readers
+
+  void problem(std::string pointer, std::string message) {
+    problems_.push_back({std::move(pointer), std::move(message)});
+  }
+
+  // Compiling one definition through several `$ref`s reports its problems once per use.
+  static std::vector<PlanProblem> deduplicated(std::vector<PlanProblem> problems) {
+    std::vector<PlanProblem> unique;
+    std::set<std::pair<std::string, std::string>> seen;
+    for (PlanProblem& p : problems) {
+      if (seen.insert({p.pointer, p.message}).second) unique.push_back(std::move(p));
+    }
+    return unique;
+  }
+
+  // Reports each member of `object` that is not one of `allowed`.
+  void check_keys(const json& object, const std::string& pointer,
+                  std::initializer_list<std::string_view> allowed) {
+    for (const auto& [key, value] : object.items()) {
+      if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        problem(pointer + "/" + escape(key), "unknown key " + json_quote(key) +
+                                                 " (expected one of " + join_quoted(allowed) + ")");
+      }
+    }
+  }
+
+  bool expect_object(const json& value, const std::string& pointer) {
+    if (value.is_object()) return true;
+    problem(pointer, "expected an object, got " + type_of(value));
+    return false;
+  }
+
+  std::optional<std::string> read_string(const json& value, const std::string& pointer,
+                                         bool allow_empty = false) {
+    if (!value.is_string()) {
+      problem(pointer, "expected a string, got " + type_of(value));
+      return std::nullopt;
+    }
+    std::string text = value.get<std::string>();
+    if (text.empty() && !allow_empty) {
+      problem(pointer, "must not be empty");
+      return std::nullopt;
+    }
+    return text;
+  }
+
+  // An integer (a JSON number with no fractional part); `minimum` bounds it from below.
+  std::optional<std::int64_t> read_integer(const json& value, const std::string& pointer,
+                                           std::int64_t minimum, std::string_view what) {
+    std::optional<std::int64_t> number;
+    if (value.is_number_integer() && !value.is_number_unsigned()) {
+      number = value.get<std::int64_t>();
+    } else if (value.is_number_unsigned() &&
+               value.get<std::uint64_t>() <= static_cast<std::uint64_t>(INT64_MAX)) {
+      number = static_cast<std::int64_t>(value.get<std::uint64_t>());
+    } else if (value.is_number_float()) {
+      const double d = value.get<double>();
+      if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) {
+        number = static_cast<std::int64_t>(d);
+      }
+    }
+    if (!number || *number < minimum) {
+      problem(pointer, "expected " + std::string(what) + ", got " +
+                           (value.is_number() ? value.dump() : type_of(value)));
+      return std::nullopt;
+    }
+    return number;
+  }
+
+  // A list of distinct strings.
+  std::vector<std::string> read_string_list(const json& value, const std::string& pointer,
+                                            bool allow_empty_strings = false) {
+    std::vector<std::string> list;
+    if (!value.is_array()) {
+      problem(pointer, "expected an array of strings, got " + type_of(value));
+      return list;
+    }
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string at = pointer + "/" + std::to_string(i);
+      auto text = read_string(value[i], at, allow_empty_strings);
+      if (!text) continue;
+      if (!seen.insert(*text).second) {
+        problem(at, json_quote(*text) + " is listed twice");
+        continue;
+      }
+      list.push_back(std::move(*text));
+    }
+    return list;
+  }
+
+  std::shared_ptr<const Regex> read_regex(const json& value, const std::string& pointer,
+                                          std::string* written) {
+    auto text = read_string(value, pointer);
+    if (!text) return nullptr;
+    std::string error;
+    auto regex = Regex::compile(*text, &error);
+    if (!regex) problem(pointer, "invalid regular expression " + json_quote(*text) + ": " + error);
+    if (written != nullptr) *written = *text;
+    return regex;
+  }
+
+  std::shared_ptr<const Schema> read_schema(const json& value, const std::string& pointer) {
+    return compile_schema(value, pointer, definitions_, problems_);
+  }
+
+  // Remembers where each event name is declared; a second declaration is a problem.
+  void declare_event(const std::string& name, const std::string& pointer) {
+    auto [it, inserted] = event_pointers_.emplace(name, pointer);
+    if (!inserted) {
+      problem(pointer, "event " + json_quote(name) + " is declared twice: also at " + it->second);
+    }
+  }
+
+  // ----- the document
+
+  void read_document(const json& document) {
+    if (!document.is_object()) {
+      problem("", "a plan must be a JSON object, got " + type_of(document));
+      return;
+    }
+    check_keys(document, "",
+               {"flowproof_plan", "name", "invocation", "base_properties", "invocation_constant",
+                "flows", "events", "definitions", "pii", "rules", "waivers"});
+
+    if (!document.contains("flowproof_plan")) {
+      problem("/flowproof_plan", "missing required key \"flowproof_plan\" (the integer 1)");
+    } else {
+      const json& version = document["flowproof_plan"];
+      if (version.is_number_integer() && version.get<std::int64_t>() != 1) {
+        problem("/flowproof_plan",
+                "unsupported plan version " + version.dump() + " (this flowproof reads version 1)");
+      } else if (!version.is_number_integer() || version.get<std::int64_t>() != 1) {
+        problem("/flowproof_plan", "must be the integer 1, got " + version.dump());
+      }
+    }
+
+    if (!document.contains("name")) {
+      problem("/name", "missing required key \"name\"");
+    } else if (auto name = read_string(document["name"], "/name")) {
+      plan_.name = *name;
+    }
+
+    // Definitions first: every schema may refer to them.
+    if (document.contains("definitions")) {
+      const json& definitions = document["definitions"];
+      if (expect_object(definitions, "/definitions")) {
+        definitions_ = definitions;
+        plan_.definitions = definitions;
+        for (const auto& [name, schema] : definitions.items()) {
+          read_schema(schema, "/definitions/" + escape(name));
+        }
+      }
+    }
+
+    if (!document.contains("invocation")) {
+      problem("/invocation", "missing required key \"invocation\"");
+    } else {
+      read_invocation(document["invocation"]);
+    }
+    if (document.contains("base_properties")) read_base_properties(document["base_properties"]);
+    if (document.contains("invocation_constant")) {
+      plan_.invocation_constant =
+          read_string_list(document["invocation_constant"], "/invocation_constant");
+      check_invocation_constant();
+    }
+
+    if (!document.contains("flows")) {
+      problem("/flows", "missing required key \"flows\"");
+    } else if (expect_object(document["flows"], "/flows")) {
+      read_flows(document["flows"]);
+    }
+    if (document.contains("events") && expect_object(document["events"], "/events")) {
+      for (const auto& [name, declaration] : document["events"].items()) {
+        const std::string pointer = "/events/" + escape(name);
+        if (!expect_object(declaration, pointer)) continue;
+        check_keys(declaration, pointer, {"schema"});
+        EventDeclaration event;
+        event.name = name;
+        event.pointer = pointer;
+        if (name.empty()) problem(pointer, "an event name must not be empty");
+        declare_event(name, pointer);
+        read_event_schema(declaration, pointer, event);
+        plan_.events.push_back(std::move(event));
+      }
+    }
+
+    if (document.contains("pii")) {
+      read_pii(document["pii"]);
+    } else {
+      plan_.pii.built_in = true;
+      for (const auto& [name, expression] : default_pii_patterns()) {
+        plan_.pii.deny_patterns.emplace_back(name, expression);
+        plan_.pii.compiled_patterns.push_back(Regex::compile(expression, nullptr));
+      }
+    }
+    if (document.contains("rules")) read_rules(document["rules"]);
+    if (document.contains("waivers")) read_waivers(document["waivers"]);
+  }
+
+  void read_invocation(const json& value) {
+    if (!expect_object(value, "/invocation")) return;
+    check_keys(value, "/invocation", {"key", "order", "timestamp", "sequence_start"});
+    auto pointer_member = [&](std::string_view key) -> std::optional<std::string> {
+      const std::string at = "/invocation/" + std::string(key);
+      auto text = read_string(value[std::string(key)], at);
+      if (text && !valid_pointer(*text)) {
+        problem(at, json_quote(*text) +
+                        " is not a JSON pointer to a member (e.g. \"/properties/invocation_id\")");
+        return std::nullopt;
+      }
+      return text;
+    };
+    if (!value.contains("key")) {
+      problem("/invocation/key", "missing required key \"key\" (a JSON pointer)");
+    } else if (auto key = pointer_member("key")) {
+      plan_.invocation.key = *key;
+    }
+    if (value.contains("order")) plan_.invocation.order = pointer_member("order");
+    if (value.contains("timestamp")) {
+      if (auto timestamp = pointer_member("timestamp")) plan_.invocation.timestamp = *timestamp;
+    }
+    if (value.contains("sequence_start")) {
+      if (auto start = read_integer(value["sequence_start"], "/invocation/sequence_start", 0,
+                                    "a non-negative integer")) {
+        plan_.invocation.sequence_start = *start;
+      }
+    }
+  }
+
+  void read_base_properties(const json& value) {
+    if (!expect_object(value, "/base_properties")) return;
+    check_keys(value, "/base_properties", {"properties", "required"});
+    plan_.base_properties_json = value;
+    json schema = json::object();
+    for (const char* key : {"properties", "required"}) {
+      if (value.contains(key)) schema[key] = value[key];
+    }
+    if (schema.contains("properties") && !schema["properties"].is_object()) {
+      problem("/base_properties/properties",
+              "expected an object mapping property names to schemas, got " +
+                  type_of(schema["properties"]));
+      return;
+    }
+    plan_.base_properties = read_schema(schema, "/base_properties");
+  }
+
+  // A constant property the base properties do not declare is most likely a typo.
+  void check_invocation_constant() {
+    const json& base = plan_.base_properties_json;
+    if (!base.is_object() || !base.contains("properties") || !base["properties"].is_object()) {
+      return;
+    }
+    for (std::size_t i = 0; i < plan_.invocation_constant.size(); ++i) {
+      const std::string& name = plan_.invocation_constant[i];
+      if (!base["properties"].contains(name)) {
+        problem("/invocation_constant/" + std::to_string(i),
+                json_quote(name) + " is not declared in base_properties.properties");
+      }
+    }
+  }
+
+  // ----- flows
+
+  void read_flows(const json& flows) {
+    // Every flow id first, so `contains` may name a flow listed later.
+    for (const auto& [id, flow] : flows.items()) flow_ids_.insert(id);
+    for (const auto& [id, value] : flows.items()) {
+      const std::string pointer = "/flows/" + escape(id);
+      static const Regex& id_pattern = *Regex::compile("[a-z][a-z0-9_]*", nullptr);
+      if (!id_pattern.full_match(id)) {
+        problem(pointer, "flow id " + json_quote(id) + " must match ^[a-z][a-z0-9_]*$");
+      }
+      if (!expect_object(value, pointer)) continue;
+      plan_.flows.push_back(read_flow(id, value, pointer));
+    }
+  }
+
+  // `{"event": NAME, "schema": ...}` for started and the terminals.
+  std::optional<EventDeclaration> read_named_event(const json& flow, std::string_view key,
+                                                   const std::string& flow_pointer) {
+    if (!flow.contains(std::string(key))) return std::nullopt;
+    const std::string pointer = flow_pointer + "/" + std::string(key);
+    const json& value = flow[std::string(key)];
+    EventDeclaration event;
+    event.pointer = pointer;
+    if (!expect_object(value, pointer)) return event;
+    check_keys(value, pointer, {"event", "schema"});
+    if (!value.contains("event")) {
+      problem(pointer, "missing required key \"event\" (the event name)");
+    } else if (auto name = read_string(value["event"], pointer + "/event")) {
+      event.name = *name;
+      declare_event(event.name, pointer);
+    }
+    read_event_schema(value, pointer, event);
+    return event;
+  }
+
+  void read_event_schema(const json& declaration, const std::string& pointer,
+                         EventDeclaration& event) {
+    if (!declaration.contains("schema")) return;
+    event.schema_json = declaration["schema"];
+    event.schema = read_schema(event.schema_json, pointer + "/schema");
+  }
+
+  Flow read_flow(const std::string& id, const json& value, const std::string& pointer) {
+    check_keys(value, pointer,
+               {"started", "completed", "aborted", "failed", "steps", "reasons", "step_property",
+                "reason_property", "error_property", "reason_required", "error_class", "events",
+                "duration", "contains"});
+    Flow flow;
+    flow.id = id;
+    flow.pointer = pointer;
+    if (auto started = read_named_event(value, "started", pointer)) {
+      flow.started = std::move(*started);
+    } else {
+      problem(pointer + "/started",
+              "missing required key \"started\" (the event that opens the flow)");
+    }
+    flow.completed = read_named_event(value, "completed", pointer);
+    flow.aborted = read_named_event(value, "aborted", pointer);
+    flow.failed = read_named_event(value, "failed", pointer);
+    if (!flow.completed && !flow.aborted && !flow.failed) {
+      problem(pointer,
+              "a flow needs at least one terminal: \"completed\", \"aborted\" or \"failed\"");
+    }
+
+    if (value.contains("steps")) {
+      flow.steps = read_string_list(value["steps"], pointer + "/steps", true);
+    } else if (flow.aborted || flow.failed) {
+      problem(pointer + "/steps",
+              "missing key \"steps\": required when \"aborted\" or \"failed\" is declared");
+    }
+    if (value.contains("reasons")) {
+      flow.reasons = read_string_list(value["reasons"], pointer + "/reasons");
+    } else if (flow.aborted) {
+      problem(pointer + "/reasons",
+              "missing key \"reasons\": required when \"aborted\" is declared");
+    }
+
+    for (auto [key, target] : {std::pair{"step_property", &flow.step_property},
+                               std::pair{"reason_property", &flow.reason_property},
+                               std::pair{"error_property", &flow.error_property}}) {
+      if (!value.contains(key)) continue;
+      if (auto text = read_string(value[key], pointer + "/" + key)) *target = *text;
+    }
+    if (value.contains("reason_required")) {
+      if (value["reason_required"].is_boolean()) {
+        flow.reason_required = value["reason_required"].get<bool>();
+      } else {
+        problem(pointer + "/reason_required",
+                "expected a boolean, got " + type_of(value["reason_required"]));
+      }
+    }
+    if (value.contains("error_class")) {
+      flow.error_class =
+          read_regex(value["error_class"], pointer + "/error_class", &flow.error_class_pattern);
+    } else {
+      flow.error_class_pattern = std::string(kDefaultErrorClass);
+      flow.error_class = Regex::compile(kDefaultErrorClass, nullptr);
+    }
+
+    if (value.contains("events") && expect_object(value["events"], pointer + "/events")) {
+      for (const auto& [name, declaration] : value["events"].items()) {
+        read_intermediate(flow, name, declaration, pointer + "/events/" + escape(name));
+      }
+    }
+    if (value.contains("duration")) read_duration(flow, value["duration"], pointer + "/duration");
+    if (value.contains("contains")) {
+      flow.contains = read_string_list(value["contains"], pointer + "/contains");
+      for (std::size_t i = 0; i < flow.contains.size(); ++i) {
+        const std::string at = pointer + "/contains/" + std::to_string(i);
+        if (flow.contains[i] == id) {
+          problem(at, "a flow cannot contain itself");
+        } else if (flow_ids_.count(flow.contains[i]) == 0) {
+          problem(at, json_quote(flow.contains[i]) + " names no flow of this plan");
+        }
+      }
+    }
+    return flow;
+  }
+
+  void read_intermediate(Flow& flow, const std::string& name, const json& value,
+                         const std::string& pointer) {
+    if (!expect_object(value, pointer)) return;
+    check_keys(value, pointer, {"schema", "implies"});
+    IntermediateEvent event;
+    event.name = name;
+    event.pointer = pointer;
+    if (name.empty()) problem(pointer, "an event name must not be empty");
+    declare_event(name, pointer);
+    read_event_schema(value, pointer, event);
+    if (value.contains("implies"))
+      event.implies = read_implies(flow, value["implies"], pointer + "/implies");
+    flow.events.push_back(std::move(event));
+  }
+
+  std::optional<Implication> read_implies(const Flow& flow, const json& value,
+                                          const std::string& pointer) {
+    if (!expect_object(value, pointer)) return std::nullopt;
+    check_keys(value, pointer, {"terminal", "properties"});
+    Implication implication;
+    if (!value.contains("terminal")) {
+      problem(pointer + "/terminal", "missing required key \"terminal\"");
+      return std::nullopt;
+    }
+    auto kind_text = read_string(value["terminal"], pointer + "/terminal");
+    if (!kind_text) return std::nullopt;
+    auto kind = parse_kind(*kind_text);
+    if (!kind) {
+      problem(pointer + "/terminal",
+              json_quote(*kind_text) + " is not a terminal kind (completed, aborted or failed)");
+      return std::nullopt;
+    }
+    if (flow.terminal(*kind) == nullptr) {
+      problem(pointer + "/terminal",
+              "the flow declares no " + json_quote(*kind_text) + " terminal");
+    }
+    implication.terminal = *kind;
+    if (!value.contains("properties")) return implication;
+    if (!expect_object(value["properties"], pointer + "/properties")) return implication;
+    implication.properties = value["properties"];
+    for (const auto& [property, expected] : implication.properties.items()) {
+      const std::string at = pointer + "/properties/" + escape(property);
+      const bool carries_step = *kind != TerminalKind::completed;
+      if (property == flow.step_property) {
+        if (!carries_step) {
+          problem(at, "a completed terminal carries no step");
+        } else if (!expected.is_string() ||
+                   std::find(flow.steps.begin(), flow.steps.end(), expected.get<std::string>()) ==
+                       flow.steps.end()) {
+          problem(at, expected.dump() + " is not one of the flow's steps");
+        }
+      } else if (property == flow.reason_property) {
+        if (*kind != TerminalKind::aborted) {
+          problem(at, "only an aborted terminal carries a reason");
+        } else if (!expected.is_string() ||
+                   std::find(flow.reasons.begin(), flow.reasons.end(),
+                             expected.get<std::string>()) == flow.reasons.end()) {
+          problem(at, expected.dump() + " is not one of the flow's reasons");
+        }
+      } else if (property == flow.error_property) {
+        if (*kind != TerminalKind::failed) {
+          problem(at, "only a failed terminal carries an error class");
+        } else if (!expected.is_string() ||
+                   (flow.error_class &&
+                    !flow.error_class->full_match(expected.get<std::string>()))) {
+          problem(at, expected.dump() + " does not match the flow's error_class expression");
+        }
+      }
+    }
+    return implication;
+  }
+
+  void read_duration(Flow& flow, const json& value, const std::string& pointer) {
+    if (!expect_object(value, pointer)) return;
+    check_keys(value, pointer, {"property", "on", "tolerance_ms", "max_ms"});
+    DurationRule rule;
+    if (value.contains("property")) {
+      if (auto text = read_string(value["property"], pointer + "/property")) rule.property = *text;
+    }
+    if (value.contains("on")) {
+      const std::vector<std::string> names = read_string_list(value["on"], pointer + "/on");
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        const std::string at = pointer + "/on/" + std::to_string(i);
+        auto kind = parse_kind(names[i]);
+        if (!kind) {
+          problem(at,
+                  json_quote(names[i]) + " is not a terminal kind (completed, aborted or failed)");
+        } else if (flow.terminal(*kind) == nullptr) {
+          problem(at, "the flow declares no " + json_quote(names[i]) + " terminal");
+        } else {
+          rule.on.push_back(*kind);
+        }
+      }
+    } else {
+      rule.on = flow.terminal_kinds();
+    }
+    if (value.contains("tolerance_ms")) {
+      if (auto n = read_integer(value["tolerance_ms"], pointer + "/tolerance_ms", 0,
+                                "a non-negative integer")) {
+        rule.tolerance_ms = *n;
+      }
+    }
+    if (value.contains("max_ms")) {
+      if (auto n =
+              read_integer(value["max_ms"], pointer + "/max_ms", 0, "a non-negative integer")) {
+        rule.max_ms = *n;
+      }
+    }
+    flow.duration = std::move(rule);
+  }
+
+  // ----- pii, rules, waivers
+
+  void read_pii(const json& value) {
+    if (!expect_object(value, "/pii")) return;
+    check_keys(value, "/pii", {"deny_keys", "deny_patterns", "allow_keys"});
+    if (value.contains("deny_keys")) {
+      plan_.pii.deny_keys = read_string_list(value["deny_keys"], "/pii/deny_keys");
+    }
+    if (value.contains("allow_keys")) {
+      plan_.pii.allow_keys = read_string_list(value["allow_keys"], "/pii/allow_keys");
+    }
+    if (value.contains("deny_patterns") &&
+        expect_object(value["deny_patterns"], "/pii/deny_patterns")) {
+      for (const auto& [name, expression] : value["deny_patterns"].items()) {
+        std::string written;
+        auto regex = read_regex(expression, "/pii/deny_patterns/" + escape(name), &written);
+        if (!regex) continue;
+        plan_.pii.deny_patterns.emplace_back(name, written);
+        plan_.pii.compiled_patterns.push_back(std::move(regex));
+      }
+    }
+  }
+
+  void read_rules(const json& value) {
+    if (!expect_object(value, "/rules")) return;
+    for (const auto& [id, severity] : value.items()) {
+      const std::string at = "/rules/" + escape(id);
+      if (find_rule(id) == nullptr) {
+        problem(at, "unknown rule " + json_quote(id));
+        continue;
+      }
+      std::optional<Severity> parsed;
+      if (severity.is_string()) parsed = parse_severity(severity.get<std::string>());
+      if (!parsed) {
+        problem(at, "expected \"error\", \"warning\" or \"off\", got " + severity.dump());
+        continue;
+      }
+      plan_.rule_severity[id] = *parsed;
+    }
+  }
+
+  void read_waivers(const json& value) {
+    if (!value.is_array()) {
+      problem("/waivers", "expected an array of waivers, got " + type_of(value));
+      return;
+    }
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string pointer = "/waivers/" + std::to_string(i);
+      const json& item = value[i];
+      if (!expect_object(item, pointer)) continue;
+      check_keys(item, pointer, {"rule", "flow", "event", "why"});
+      Waiver waiver;
+      waiver.pointer = pointer;
+      bool ok = true;
+      if (!item.contains("rule")) {
+        problem(pointer + "/rule", "missing required key \"rule\"");
+        ok = false;
+      } else if (auto rule = read_string(item["rule"], pointer + "/rule")) {
+        waiver.rule = *rule;
+        if (find_rule(*rule) == nullptr) {
+          problem(pointer + "/rule", "unknown rule " + json_quote(*rule));
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+      if (item.contains("flow")) {
+        waiver.flow = read_string(item["flow"], pointer + "/flow");
+        if (!waiver.flow) {
+          ok = false;
+        } else if (flow_ids_.count(*waiver.flow) == 0) {
+          problem(pointer + "/flow", json_quote(*waiver.flow) + " names no flow of this plan");
+          ok = false;
+        }
+      }
+      if (item.contains("event")) {
+        waiver.event = read_string(item["event"], pointer + "/event");
+        if (!waiver.event) {
+          ok = false;
+        } else if (event_pointers_.count(*waiver.event) == 0) {
+          problem(pointer + "/event",
+                  json_quote(*waiver.event) + " is declared nowhere in this plan");
+          ok = false;
+        } else if (waiver.flow && event_pointers_[*waiver.event].rfind(
+                                      "/flows/" + escape(*waiver.flow) + "/", 0) != 0) {
+          problem(pointer + "/event", json_quote(*waiver.event) + " is not an event of flow " +
+                                          json_quote(*waiver.flow));
+          ok = false;
+        }
+      }
+      if (!item.contains("why")) {
+        problem(pointer + "/why",
+                "missing required key \"why\": say why the violation is expected");
+        ok = false;
+      } else if (auto why = read_string(item["why"], pointer + "/why")) {
+        waiver.why = *why;
+      } else {
+        ok = false;
+      }
+      if (ok) plan_.waivers.push_back(std::move(waiver));
+    }
+  }
+
+  Plan plan_;
+  std::vector<PlanProblem> problems_;
+  json definitions_ = json::object();
+  std::set<std::string> flow_ids_;
+  std::map<std::string, std::string> event_pointers_;  // name -> where declared
+};
+
+}  // namespace
+
+Plan parse_plan(std::string_view text, std::string source) {
+  return Loader(std::move(source)).load(text);
+}
+
+Plan load_plan(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw PlanError(path.string(), {{"", "cannot read the plan file"}});
+  }
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  if (in.bad()) throw PlanError(path.string(), {{"", "cannot read the plan file"}});
+  return parse_plan(bytes.str(), path.string());
+}
+
+}  // namespace flowproof::conformance
