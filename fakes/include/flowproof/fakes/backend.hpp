@@ -186,7 +186,9 @@ class FakeBackend : public Backend {
   /// How many calls one operation received.
   std::size_t call_count(std::string_view operation) const;
 
+  /// The session every call enters.
   FakeSession& session() { return *session_; }
+  const FakeSession& session() const { return *session_; }
 
  protected:
   explicit FakeBackend(FakeSession& session);

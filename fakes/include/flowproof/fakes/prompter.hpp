@@ -132,7 +132,9 @@ class FakePrompter : public Prompter {
   std::string text(const std::string& question, const std::string& default_answer) override;
   std::string secret(const std::string& question) override;
 
+  /// The session every call enters.
   FakeSession& session() { return *session_; }
+  const FakeSession& session() const { return *session_; }
 
  protected:
   /// For subclasses that own their source: set it before the first prompt.
@@ -203,7 +205,8 @@ class ScriptedPrompter : private detail::OwnedSession, public FakePrompter {
   std::size_t remaining() const { return answers_.remaining(); }
 
  private:
-  ScriptedPrompter& add(PromptAnswer answer);
+  ScriptedPrompter& add(PromptAnswer::Kind kind, QuestionMatch expect, std::string value = "",
+                        std::size_t index = 0);
 
   ScriptedAnswers answers_;
 };
