@@ -1,0 +1,105 @@
+// flowproof/properties/property.hpp — property tests with per-property case counts, coverage that
+// can fail, and failures that show the shrunk counterexample at the test's own file and line.
+//
+//   FLOWPROOF_PROPERTY(Checkout, EveryRunEndsOnce, (.cases = 200, .max_size = 20,
+//                                                   .must_reach = {"terminal:aborted"})) {
+//     int items = *rc::gen::inRange(0, 10);          // draw inside the body, rapidcheck style
+//     flowproof::properties::note("items", std::to_string(items));  // shown when the case fails
+//     flowproof::properties::cover("terminal:aborted");               // coverage tag
+//     RC_ASSERT(items < 10);
+//   }
+//
+// On failure the test fails at the macro's line with the seed, the RC_PARAMS reproduce string and
+// the notes of the *shrunk* case (the property re-runs the minimal case to collect them; a minimal
+// case whose outcome changes between re-runs is reported as flaky). The same text goes into the
+// GoogleTest XML (RecordProperty). A reproduce string naming a property that never ran fails the
+// test program at the end instead of passing silently.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flowproof::properties {
+
+/// How one property runs. Unset members fall back to rapidcheck's configuration (RC_PARAMS).
+struct PropertyOptions {
+  int cases = 100;    ///< successful cases before the property passes
+  int max_size = 30;  ///< largest size handed to generators
+  std::optional<std::uint64_t> seed =
+      std::nullopt;      ///< fixed seed; default: RC_PARAMS seed, else random
+  bool shrink = true;    ///< false: report the first failing case as found
+  int flaky_reruns = 3;  ///< times the minimal failing case is re-run
+  /// Coverage tags (see cover()) every run must reach at least once; missing ones fail the run.
+  std::vector<std::string> must_reach = {};
+};
+
+/// What a property run found, independent of GoogleTest (tests of the zoo assert on it).
+struct PropertyResult {
+  enum class Verdict { passed, failed, gave_up, not_covered, error };
+  Verdict verdict = Verdict::passed;
+  std::string id;  ///< "Suite/Name": the key of the reproduce map
+  int cases = 0;   ///< successful cases run
+  std::uint64_t seed = 0;
+  std::string reproduce;    ///< e.g. `reproduce=BchdlNGdv...` (RC_PARAMS value); failures only
+  std::string description;  ///< the failure as rapidcheck reported it
+  std::vector<std::pair<std::string, std::string>> counterexample;  ///< rapidcheck's drawn values
+  std::vector<std::pair<std::string, std::string>> notes;  ///< note() calls of the minimal case
+  bool flaky = false;  ///< the minimal case did not fail the same way on every re-run
+  std::map<std::string, int> reached;  ///< coverage tag -> passing cases that reached it
+  std::vector<std::string> missing;    ///< must_reach tags never reached
+
+  bool passed() const { return verdict == Verdict::passed; }
+  /// The whole finding as readable text (what the console and the XML get).
+  std::string to_text() const;
+};
+
+/// Runs a property body (which draws with *rc::gen::...) under the options; `id` keys reproduce.
+PropertyResult run_property(const std::string& id, const PropertyOptions& options,
+                            const std::function<void()>& body);
+
+/// Attaches a named text to the current case (kept for the minimal failing case). No-op outside a
+/// property.
+void note(std::string name, std::string text);
+/// Tags the current case for coverage (and rapidcheck's distribution).
+void cover(const std::string& tag);
+/// Adds coverage tags the current run must reach (bodies that know their flow declare them).
+void require_reach(const std::vector<std::string>& tags);
+/// True while a property body runs on this thread.
+bool in_property();
+
+/// Reports a result as a GoogleTest failure at file:line, and records it in the XML.
+void report_to_gtest(const PropertyResult& result, const char* file, int line);
+
+/// Ids of properties that have run in this process (the stale-reproduce check reads it).
+std::set<std::string> properties_run();
+
+namespace detail {
+/// Runs a property from the current GoogleTest test and reports at the macro's file and line.
+void run_gtest_property(const PropertyOptions& options, const char* file, int line,
+                        const std::function<void()>& body);
+}  // namespace detail
+
+}  // namespace flowproof::properties
+
+#define FLOWPROOF_DETAIL_UNPAREN(...) __VA_ARGS__
+
+/// Defines a property as a GoogleTest test: FLOWPROOF_PROPERTY(Suite, Name, (options)) { body }.
+/// The options are designated initialisers of PropertyOptions, in parentheses, e.g.
+/// `(.cases = 50, .max_size = 10)`; `()` keeps the defaults.
+#define FLOWPROOF_PROPERTY(Suite, Name, Options)                                              \
+  static void flowproof_property_##Suite##_##Name();                                          \
+  TEST(Suite, Name) {                                                                         \
+    ::flowproof::properties::detail::run_gtest_property(                                      \
+        ::flowproof::properties::PropertyOptions{FLOWPROOF_DETAIL_UNPAREN Options}, __FILE__, \
+        __LINE__, &flowproof_property_##Suite##_##Name);                                      \
+  }                                                                                           \
+  static void flowproof_property_##Suite##_##Name()
