@@ -6,11 +6,13 @@
 # is checked against that file (PATH relative to the repository root). The files quoted are compiled
 # or run by other tests, so the documentation cannot drift from working code.
 #   cmake -DFLOWPROOF_SOURCE_DIR=<repo> -P cmake/CheckSnippets.cmake
+cmake_minimum_required(VERSION 3.25)
 if(NOT FLOWPROOF_SOURCE_DIR)
   get_filename_component(FLOWPROOF_SOURCE_DIR "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
 endif()
 
-set(marker "<!-- snippet: ")
+# A marker counts only at the start of a line, so prose may mention the syntax.
+set(marker "\n<!-- snippet: ")
 set(fence "```")
 set(failures 0)
 set(checked 0)
@@ -47,6 +49,7 @@ foreach(document IN LISTS documents)
     continue()
   endif()
   file(READ "${document}" text)
+  string(PREPEND text "\n")
   file(RELATIVE_PATH document_name "${FLOWPROOF_SOURCE_DIR}" "${document}")
   while(TRUE)
     string(FIND "${text}" "${marker}" at)
@@ -87,6 +90,7 @@ foreach(document IN LISTS documents)
     if(NOT EXISTS "${FLOWPROOF_SOURCE_DIR}/${path}")
       message(SEND_ERROR "${document_name}: snippet ${spec}: ${path} does not exist")
       math(EXPR failures "${failures} + 1")
+      math(EXPR checked "${checked} + 1")
       continue()
     endif()
     file(READ "${FLOWPROOF_SOURCE_DIR}/${path}" source)
