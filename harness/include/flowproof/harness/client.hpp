@@ -44,9 +44,11 @@ class Client {
  public:
   virtual ~Client() = default;
   /// Records one track call.
-  virtual void track(std::string_view event, nlohmann::json properties = nlohmann::json::object()) = 0;
+  virtual void track(std::string_view event,
+                     nlohmann::json properties = nlohmann::json::object()) = 0;
   /// Associates the user with traits (personal data belongs here, never in track properties).
-  virtual void identify(std::string_view user_id, nlohmann::json traits = nlohmann::json::object()) = 0;
+  virtual void identify(std::string_view user_id,
+                        nlohmann::json traits = nlohmann::json::object()) = 0;
   /// Delivers what is pending; false when the deadline passed first.
   virtual bool flush(std::chrono::milliseconds deadline) = 0;
   /// Flushes, then refuses further calls; bounded by the deadline, false when it passed first.
@@ -64,7 +66,9 @@ class NullClient final : public Client {
 
 /// Base of clients that build full events: applies base properties last, assigns a gap-free
 /// sequence (unique under concurrent tracking), stamps time and a message id, then deliver()s.
-/// Events are delivered in sequence order.
+/// Events are delivered in sequence order. identify() calls carry the traits only: no base
+/// properties and no sequence number (so track sequences stay gap-free); they set the user id of
+/// later events. Non-object track properties are replaced by an empty object.
 class EnrichingClient : public Client {
  public:
   explicit EnrichingClient(ClientOptions options = {});
@@ -79,6 +83,8 @@ class EnrichingClient : public Client {
   std::uint64_t next_sequence() const;
   /// Calls refused because the client was closed.
   std::uint64_t refused_after_close() const;
+  /// True once close() was called.
+  bool closed() const;
 
  protected:
   /// Receives each enriched event, in sequence order, serialised (never concurrently).
@@ -105,11 +111,15 @@ class Transport {
 class TransportClient final : public EnrichingClient {
  public:
   struct Stats {
-    std::uint64_t sent = 0;    ///< events in batches the transport accepted
-    std::uint64_t failed = 0;  ///< events in batches the transport refused
-    std::uint64_t pending = 0; ///< events queued or in flight
+    std::uint64_t sent = 0;     ///< events in batches the transport accepted
+    std::uint64_t failed = 0;   ///< events in batches the transport refused
+    std::uint64_t pending = 0;  ///< events queued or in flight
+    std::uint64_t dropped = 0;  ///< events still queued when the client was destroyed
   };
+  /// The transport must outlive the client. batch_size 0 is taken as 1.
   TransportClient(Transport& transport, ClientOptions options = {}, std::size_t batch_size = 100);
+  /// Refuses further calls, waits for a send already in progress (Transport::send should bound
+  /// itself) and drops what is still queued (counted in Stats::dropped).
   ~TransportClient() override;
   bool flush(std::chrono::milliseconds deadline) override;
   bool close(std::chrono::milliseconds deadline) override;

@@ -1,7 +1,7 @@
 // flowproof/harness/event.hpp — the event model every part of flowproof shares.
 //
-// An Event is one analytics call as a product sends it. It round-trips to the Segment track shape in
-// JSON, so anything a test records can be fed to the conformance checker byte for byte:
+// An Event is one analytics call as a product sends it. It round-trips to the Segment track shape
+// in JSON, so anything a test records can be fed to the conformance checker byte for byte:
 //
 //   Event e{.name = "CLI Application Create Started", .properties = {{"plan", "free"}}};
 //   std::string line = to_json_line(e);   // {"type":"track","event":...,"properties":{...},...}

@@ -2,12 +2,22 @@
 //
 //   FlowTracker flow(&client, create_flow);        // emits "... Started"
 //   flow.step("terms");
-//   if (!accepted) return flow.abort("declined_terms");   // "... Aborted" {step, reason, duration_ms}
-//   flow.complete({{"region", region}});          // "... Completed" {region, duration_ms}
+//   if (!accepted) return flow.abort("declined_terms");   // "... Aborted" {step, reason,
+//   duration_ms} flow.complete({{"region", region}});          // "... Completed" {region,
+//   duration_ms}
 //
-// A second terminal is refused and counted. A tracker destroyed without a terminal emits one itself:
-// Failed with the error class of the exception in flight, or Aborted{cancelled} when that exception
-// is a registered cancellation. A tracker with a null client emits nothing.
+// A second terminal is refused and counted. A tracker destroyed without a terminal emits one
+// itself: Failed with the error class of the exception in flight, or Aborted{cancelled} when that
+// exception is a registered cancellation; with no exception in flight (an early return) Failed with
+// no_terminal_error_class ("flowproof::harness::NoTerminal") at the current step. A tracker with a
+// null client emits nothing (but still refuses and counts second terminals).
+//
+// Property precedence on every event: the call site's properties, then FlowOptions::properties,
+// then the tracker's own (step, reason, error class, duration) — later ones win.
+//
+// guard() runs a body and, when it throws, emits the terminal for that exception and rethrows:
+//
+//   flow.guard([&] { create_application(flow); });
 #pragma once
 
 #include <flowproof/harness/client.hpp>
@@ -21,6 +31,8 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 
 namespace flowproof::harness {
 
@@ -35,7 +47,7 @@ struct FlowDefinition {
   std::string reason_property = "reason";
   std::string error_property = "error_class";
   std::string duration_property = "duration_ms";  ///< empty: no duration is reported
-  std::string cancelled_reason = "cancelled";      ///< reason used for a cancellation
+  std::string cancelled_reason = "cancelled";     ///< reason used for a cancellation
 };
 
 /// The kind of terminal event that closed a flow instance.
@@ -76,15 +88,33 @@ class FlowTracker {
   /// Emits Failed with the exception's class, or Aborted{cancelled} for a registered cancellation.
   bool fail(std::exception_ptr error, nlohmann::json properties = nlohmann::json::object());
 
+  /// Runs body; when it throws and no terminal was emitted yet, emits fail(the exception) and
+  /// rethrows. Returns what body returns. A normal return emits nothing.
+  template <class Body>
+  decltype(auto) guard(Body&& body) {
+    try {
+      return std::invoke(std::forward<Body>(body));
+    } catch (...) {
+      if (!ended()) fail(std::current_exception());
+      throw;
+    }
+  }
+
+  /// True when error is a cancellation for this tracker (FlowOptions::is_cancellation, else the
+  /// global registry). A predicate that throws counts as "no".
+  bool is_cancellation(std::exception_ptr error) const;
+
   TerminalKind terminal() const { return terminal_; }
   bool ended() const { return terminal_ != TerminalKind::none; }
   /// Terminals refused because one had already been emitted.
   std::uint64_t refused_terminals() const { return refused_; }
-  /// Milliseconds since Started, by the tracker's clock.
+  /// Whole milliseconds since Started, by the tracker's clock.
   std::int64_t elapsed_ms() const;
+  const FlowDefinition& definition() const { return flow_; }
 
  private:
-  bool emit_terminal(TerminalKind kind, std::string_view event, nlohmann::json properties);
+  nlohmann::json flow_properties(nlohmann::json properties) const;
+  bool emit_terminal(TerminalKind kind, const std::string& event, nlohmann::json properties);
 
   Client* client_;
   FlowDefinition flow_;
@@ -97,8 +127,10 @@ class FlowTracker {
   int uncaught_at_start_;
 };
 
-/// Registers exception type E as a cancellation for every tracker (thread-safe).
+/// Registers a predicate deciding "this exception is a cancellation" for every tracker
+/// (thread-safe).
 void register_cancellation(std::function<bool(std::exception_ptr)> predicate);
+/// Registers exception type E (and every type derived from it) as a cancellation.
 template <class E>
 void register_cancellation() {
   register_cancellation([](std::exception_ptr error) {

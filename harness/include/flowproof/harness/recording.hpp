@@ -1,0 +1,64 @@
+// flowproof/harness/recording.hpp — RecordingClient: the Client tests hand to the product.
+//
+// It records every enriched event (base properties and sequence included) exactly as a real client
+// would send it, so a test can assert on the recording, feed it to the conformance checker, or
+// write it out as JSON Lines for `flowproof check`:
+//
+//   RecordingClient client({.base_properties = {{"invocation_id", "d7ec5d61"}}});
+//   run_product(client);
+//   ASSERT_TRUE(client.wait_for([](const auto& events) { return events.size() >= 3; },
+//                               std::chrono::seconds(5)));
+//   EXPECT_THAT(client.events(), ContainsEvent("CLI Application Create Completed"));
+//   client.write_json_lines("recording.jsonl");
+#pragma once
+
+#include <flowproof/harness/client.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <vector>
+
+namespace flowproof::harness {
+
+/// A thread-safe client that keeps every enriched event in memory (and may forward it).
+class RecordingClient final : public EnrichingClient {
+ public:
+  /// Records with the given options; when forward_to is set, every call is also forwarded to it
+  /// (track: the call site's event name with the enriched properties; identify: user id and
+  /// traits). The forward target is not owned and is never flushed or closed by this client.
+  explicit RecordingClient(ClientOptions options = {}, Client* forward_to = nullptr);
+
+  /// A snapshot of the events recorded so far, in sequence order.
+  std::vector<Event> events() const;
+  /// The number of events recorded so far.
+  std::size_t size() const;
+  /// Forgets the recorded events (the sequence counter keeps running).
+  void clear();
+  /// Waits until predicate(events) holds or the timeout passes; true when it held. The predicate
+  /// runs under the recording's lock: it must not call back into this client.
+  bool wait_for(const std::function<bool(const std::vector<Event>&)>& predicate,
+                std::chrono::milliseconds timeout) const;
+  /// Writes the recording as JSON Lines, atomically (a temporary file renamed over path).
+  /// Throws std::system_error (or std::filesystem::filesystem_error) when it cannot.
+  void write_json_lines(const std::filesystem::path& path) const;
+
+  /// Nothing is pending in a recording: returns true.
+  bool flush(std::chrono::milliseconds deadline) override;
+  /// Refuses (and counts) every later call; returns true.
+  bool close(std::chrono::milliseconds deadline) override;
+
+ protected:
+  void deliver(Event event) override;
+
+ private:
+  Client* forward_to_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable changed_;
+  std::vector<Event> events_;
+};
+
+}  // namespace flowproof::harness

@@ -1,0 +1,86 @@
+// RecordingClient: in-memory recording with waiting, JSON Lines output and optional forwarding.
+#include <flowproof/harness/recording.hpp>
+
+#include <unistd.h>
+#include <atomic>
+#include <cerrno>
+#include <fstream>
+#include <system_error>
+
+namespace flowproof::harness {
+
+RecordingClient::RecordingClient(ClientOptions options, Client* forward_to)
+    : EnrichingClient(std::move(options)), forward_to_(forward_to) {}
+
+std::vector<Event> RecordingClient::events() const {
+  std::lock_guard lock(mutex_);
+  return events_;
+}
+
+std::size_t RecordingClient::size() const {
+  std::lock_guard lock(mutex_);
+  return events_.size();
+}
+
+void RecordingClient::clear() {
+  std::lock_guard lock(mutex_);
+  events_.clear();
+  changed_.notify_all();
+}
+
+bool RecordingClient::wait_for(const std::function<bool(const std::vector<Event>&)>& predicate,
+                               std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, timeout, [&] { return predicate(events_); });
+}
+
+void RecordingClient::write_json_lines(const std::filesystem::path& path) const {
+  const std::string text = to_json_lines(events());
+  static std::atomic<unsigned> counter{0};
+  std::filesystem::path temporary = path;
+  temporary += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) {
+      throw std::system_error(errno, std::generic_category(), "cannot write " + temporary.string());
+    }
+    out << text;
+    out.flush();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw std::system_error(EIO, std::generic_category(), "cannot write " + temporary.string());
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    throw std::filesystem::filesystem_error("cannot rename the recording", temporary, path, error);
+  }
+}
+
+bool RecordingClient::flush(std::chrono::milliseconds) { return true; }
+
+bool RecordingClient::close(std::chrono::milliseconds) {
+  mark_closed();
+  return true;
+}
+
+void RecordingClient::deliver(Event event) {
+  if (forward_to_ != nullptr) {
+    if (event.type == EventType::track) {
+      forward_to_->track(event.name, event.properties);
+    } else {
+      forward_to_->identify(event.user_id, event.properties);
+    }
+  }
+  {
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(event));
+  }
+  changed_.notify_all();
+}
+
+}  // namespace flowproof::harness
