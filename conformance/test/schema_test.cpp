@@ -1,0 +1,328 @@
+// schema_test.cpp — compile_schema and Schema::validate: every keyword of the plan-format subset,
+// its edge cases, and the problems a bad schema reports.
+#include "schema.hpp"
+
+#include <flowproof/conformance/plan.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace flowproof::conformance {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+// Compiles `schema` (JSON text) with `definitions`; fails the test on any problem.
+std::shared_ptr<const Schema> compile(const std::string& schema,
+                                      const std::string& definitions = "{}") {
+  std::vector<PlanProblem> problems;
+  auto compiled = compile_schema(nlohmann::json::parse(schema), "/s",
+                                 nlohmann::json::parse(definitions), problems);
+  for (const auto& p : problems) ADD_FAILURE() << p.pointer << ": " << p.message;
+  return compiled;
+}
+
+std::vector<PlanProblem> problems_of(const std::string& schema,
+                                     const std::string& definitions = "{}") {
+  std::vector<PlanProblem> problems;
+  auto compiled = compile_schema(nlohmann::json::parse(schema), "/s",
+                                 nlohmann::json::parse(definitions), problems);
+  EXPECT_EQ(compiled, nullptr);
+  return problems;
+}
+
+std::vector<SchemaError> errors_of(const Schema& schema, const std::string& value) {
+  simdjson::dom::parser parser;
+  simdjson::dom::element element = parser.parse(value);
+  std::vector<SchemaError> errors;
+  const bool valid = schema.validate(element, errors);
+  EXPECT_EQ(valid, errors.empty()) << "validate() must return true exactly when no error is added";
+  return errors;
+}
+
+bool valid(const Schema& schema, const std::string& value) {
+  return errors_of(schema, value).empty();
+}
+
+struct Case {
+  const char* schema;
+  const char* value;
+  bool valid;
+  const char* pointer = "";  // of the first error
+  const char* message = "";  // a fragment of the first error's message
+};
+
+class SchemaCase : public ::testing::TestWithParam<Case> {};
+
+TEST_P(SchemaCase, Validates) {
+  const Case& c = GetParam();
+  auto schema = compile(c.schema);
+  ASSERT_NE(schema, nullptr);
+  auto errors = errors_of(*schema, c.value);
+  if (c.valid) {
+    EXPECT_THAT(errors, IsEmpty()) << c.schema << " on " << c.value << ": " << errors[0].message;
+  } else {
+    ASSERT_FALSE(errors.empty()) << c.schema << " should refuse " << c.value;
+    EXPECT_EQ(errors[0].pointer, c.pointer);
+    EXPECT_THAT(errors[0].message, HasSubstr(c.message));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Keywords, SchemaCase,
+    ::testing::Values(
+        // type
+        Case{R"({"type": "string"})", R"("x")", true},
+        Case{R"({"type": "string"})", "3", false, "", "expected string, got integer"},
+        Case{R"({"type": ["string", "null"]})", "null", true},
+        Case{R"({"type": ["string", "null"]})", "true", false, "",
+             "expected null or string, got boolean"},
+        Case{R"({"type": "object"})", "[]", false, "", "expected object, got array"},
+        Case{R"({"type": "array"})", "[]", true}, Case{R"({"type": "boolean"})", "false", true},
+        Case{R"({"type": "number"})", "2.5", true}, Case{R"({"type": "number"})", "2", true},
+        // integer: no fractional part, whatever the representation
+        Case{R"({"type": "integer"})", "2", true}, Case{R"({"type": "integer"})", "2.0", true},
+        Case{R"({"type": "integer"})", "-7", true}, Case{R"({"type": "integer"})", "1e3", true},
+        Case{R"({"type": "integer"})", "2.5", false, "", "expected integer, got number"},
+        Case{R"({"type": "integer"})", "18446744073709551615", true},
+        Case{R"({"type": "integer"})", R"("2")", false, "", "expected integer, got string"},
+        // enum and const
+        Case{R"({"enum": ["free", "grow"]})", R"("grow")", true},
+        Case{R"({"enum": ["free", "grow"]})", R"("build")", false, "",
+             R"("build" is not one of ["free","grow"])"},
+        Case{R"({"enum": [1, "a", null]})", "1.0", true},
+        Case{R"({"enum": [1, "a", null]})", "null", true},
+        Case{R"({"enum": [[1, 2], {"a": 1}]})", R"({"a": 1})", true},
+        Case{R"({"enum": [[1, 2], {"a": 1}]})", "[1, 2, 3]", false, "", "is not one of"},
+        Case{R"({"const": "logout"})", R"("logout")", true},
+        Case{R"({"const": "logout"})", R"("login")", false, "",
+             R"(expected "logout", got "login")"},
+        Case{R"({"const": 5})", "5.0", true},
+        // numbers
+        Case{R"({"minimum": 1})", "1", true},
+        Case{R"({"minimum": 1})", "0", false, "", "0 is less than the minimum 1"},
+        Case{R"({"minimum": 1})", "0.5", false, "", "less than the minimum"},
+        Case{R"({"maximum": 255})", "256", false, "", "256 is greater than the maximum 255"},
+        Case{R"({"maximum": 255})", "255", true},
+        Case{R"({"exclusiveMinimum": 0})", "0", false, "", "0 is not greater than 0"},
+        Case{R"({"exclusiveMinimum": 0})", "0.001", true},
+        Case{R"({"exclusiveMaximum": 10})", "10", false, "", "10 is not less than 10"},
+        Case{R"({"exclusiveMaximum": 10})", "9", true},
+        Case{R"({"minimum": -1})", "18446744073709551615", true},
+        Case{R"({"maximum": 9223372036854775807})", "18446744073709551615", false, "",
+             "is greater than the maximum"},
+        Case{R"({"maximum": 9223372036854775807})", "9223372036854775807", true},
+        Case{R"({"minimum": 0})", "-9223372036854775808", false, "", "less than the minimum"},
+        Case{R"({"minimum": 1.5})", "1", false, "", "less than the minimum 1.5"},
+        Case{R"({"minimum": 3})", R"("text")", true},  // number keywords ignore strings
+        // strings: lengths count code points
+        Case{R"({"minLength": 2})", R"("ab")", true},
+        Case{R"({"minLength": 2})", R"("a")", false, "", R"("a" is shorter than 2 characters)"},
+        Case{R"({"maxLength": 2})", R"("\u00e9\u00e9")", true},
+        Case{R"({"maxLength": 2})", "\"\xF0\x9F\x98\x80\xF0\x9F\x98\x80\"", true},  // 2 emoji
+        Case{R"({"maxLength": 2})", R"("abc")", false, "", "is longer than 2 characters"},
+        Case{R"({"minLength": 3})", "\"\xC3\xA9\xC3\xA9\"", false, "", "shorter than 3"},
+        Case{R"({"pattern": "^[0-9a-f-]{36}$"})", R"("32833106-536e-45df-80b2-d002cc92d33d")",
+             true},
+        Case{R"({"pattern": "[0-9]"})", R"("abc1")", true},  // unanchored
+        Case{R"({"pattern": "^[0-9]+$"})", R"("12a")", false, "",
+             R"("12a" does not match the pattern "^[0-9]+$")"},
+        // arrays
+        Case{R"({"items": {"type": "string"}})", R"(["a", "b"])", true},
+        Case{R"({"items": {"type": "string"}})", R"(["a", 2])", false, "/1",
+             "expected string, got integer"},
+        Case{R"({"minItems": 2})", "[1]", false, "", "expected at least 2 items, got 1"},
+        Case{R"({"maxItems": 1})", "[1, 2]", false, "", "expected at most 1 items, got 2"},
+        Case{R"({"minItems": 1, "maxItems": 1})", "[null]", true},
+        // objects
+        Case{R"({"properties": {"a": {"type": "string"}}})", R"({"a": "x", "b": 1})", true},
+        Case{R"({"properties": {"a": {"type": "string"}}})", R"({"a": 1})", false, "/a",
+             "expected string, got integer"},
+        Case{R"({"required": ["region"]})", R"({"plan": "free"})", false, "",
+             R"(missing required property "region")"},
+        Case{R"({"required": ["region"], "properties": {"region": {"minLength": 2}}})",
+             R"({"region": "eu"})", true},
+        Case{R"({"properties": {"a": {}}, "additionalProperties": false})", R"({"a": 1})", true},
+        Case{R"({"properties": {"a": {}}, "additionalProperties": false})", R"({"a": 1, "b": 2})",
+             false, "/b", R"(property "b" is not allowed)"},
+        Case{R"({"required": ["b"], "additionalProperties": false})", R"({"b": 2})", false, "/b",
+             "is not allowed"},
+        Case{R"({"additionalProperties": {"type": "integer"}})", R"({"x": 1, "y": 2})", true},
+        Case{R"({"additionalProperties": {"type": "integer"}})", R"({"x": 1, "y": "2"})", false,
+             "/y", "expected integer"},
+        Case{R"({"properties": {"a/b": {"properties": {"c~d": {"type": "null"}}}}})",
+             R"({"a/b": {"c~d": 1}})", false, "/a~1b/c~0d", "expected null"},
+        // anyOf
+        Case{R"({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})", "3", true},
+        Case{R"({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})", R"("s")",
+             true},
+        Case{R"({"anyOf": [{"type": "string"}, {"type": "integer", "minimum": 0}]})", "-1", false,
+             "", "matches none of the anyOf alternatives"},
+        // boolean schemas, annotations
+        Case{"true", "[1]", true}, Case{"false", "1", false, "", "no value is allowed here"},
+        Case{R"({"properties": {"gone": false}})", R"({"gone": 1})", false, "/gone",
+             "no value is allowed"},
+        Case{R"({"title": "t", "description": "d"})", "{}", true},
+        Case{"{}", R"({"anything": [1, {"x": null}]})", true}));
+
+TEST(Schema, ReportsEveryErrorWithItsPointer) {
+  auto schema = compile(R"({
+    "type": "object",
+    "properties": {"plan": {"enum": ["free", "grow"]}, "tags": {"items": {"type": "string"}}},
+    "required": ["region", "plan"]
+  })");
+  ASSERT_NE(schema, nullptr);
+  auto errors = errors_of(*schema, R"({"plan": "build", "tags": ["a", 1, 2]})");
+  EXPECT_THAT(
+      errors,
+      ElementsAre(Field(&SchemaError::pointer, "/plan"), Field(&SchemaError::pointer, "/tags/1"),
+                  Field(&SchemaError::pointer, "/tags/2"),
+                  Field(&SchemaError::message, R"(missing required property "region")")));
+}
+
+TEST(Schema, ManyRequiredPropertiesAreAllChecked) {
+  // More than 64 required names take the slow path; the last one missing must still be found.
+  nlohmann::json schema = {{"required", nlohmann::json::array()}};
+  nlohmann::json value = nlohmann::json::object();
+  for (int i = 0; i < 70; ++i) {
+    schema["required"].push_back("p" + std::to_string(i));
+    if (i != 69) value["p" + std::to_string(i)] = i;
+  }
+  auto compiled = compile(schema.dump());
+  ASSERT_NE(compiled, nullptr);
+  EXPECT_THAT(errors_of(*compiled, value.dump()),
+              ElementsAre(Field(&SchemaError::message, R"(missing required property "p69")")));
+  value["p69"] = 69;
+  EXPECT_TRUE(valid(*compiled, value.dump()));
+}
+
+TEST(Schema, DuplicateKeysDoNotHideAMissingRequiredProperty) {
+  auto schema = compile(R"({"required": ["a", "b"]})");
+  ASSERT_NE(schema, nullptr);
+  EXPECT_FALSE(valid(*schema, R"({"a": 1, "a": 2})"));
+}
+
+TEST(Schema, RefResolvesDefinitions) {
+  const std::string definitions = R"({"plan": {"type": "string", "enum": ["free", "grow"]}})";
+  auto schema = compile(R"({"properties": {"plan": {"$ref": "#/definitions/plan"}}})", definitions);
+  ASSERT_NE(schema, nullptr);
+  EXPECT_TRUE(valid(*schema, R"({"plan": "free"})"));
+  auto errors = errors_of(*schema, R"({"plan": "build"})");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pointer, "/plan");
+  EXPECT_THAT(errors[0].message, HasSubstr(R"("build" is not one of ["free","grow"])"));
+}
+
+TEST(Schema, NestedRefsResolve) {
+  const std::string definitions = R"({
+    "outer": {"properties": {"inner": {"$ref": "#/definitions/inner"}}},
+    "inner": {"$ref": "#/definitions/leaf"},
+    "leaf": {"type": "integer"}
+  })";
+  auto schema = compile(R"({"$ref": "#/definitions/outer"})", definitions);
+  ASSERT_NE(schema, nullptr);
+  EXPECT_TRUE(valid(*schema, R"({"inner": 3})"));
+  auto errors = errors_of(*schema, R"({"inner": "3"})");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pointer, "/inner");
+}
+
+TEST(Schema, RecursiveRefThroughAPropertyValidatesNestedData) {
+  const std::string definitions = R"({
+    "tree": {"type": "object", "properties": {"child": {"$ref": "#/definitions/tree"},
+             "name": {"type": "string"}}}
+  })";
+  auto schema = compile(R"({"$ref": "#/definitions/tree"})", definitions);
+  ASSERT_NE(schema, nullptr);
+  EXPECT_TRUE(valid(*schema, R"({"name": "a", "child": {"child": {"name": "c"}}})"));
+  auto errors = errors_of(*schema, R"({"child": {"child": {"name": 3}}})");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].pointer, "/child/child/name");
+}
+
+TEST(Schema, RefCycleWithoutDescendingIsAProblemNotAHang) {
+  auto problems =
+      problems_of(R"({"$ref": "#/definitions/a"})",
+                  R"({"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}})");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_THAT(problems[0].message, HasSubstr("cycle"));
+  auto self =
+      problems_of(R"({"$ref": "#/definitions/self"})",
+                  R"({"self": {"anyOf": [{"type": "string"}, {"$ref": "#/definitions/self"}]}})");
+  ASSERT_FALSE(self.empty());
+  EXPECT_THAT(self[0].message, HasSubstr("cycle"));
+}
+
+struct ProblemCase {
+  const char* schema;
+  const char* pointer;
+  const char* message;
+};
+
+class SchemaProblem : public ::testing::TestWithParam<ProblemCase> {};
+
+TEST_P(SchemaProblem, IsReportedWithItsPointer) {
+  const ProblemCase& c = GetParam();
+  auto problems = problems_of(c.schema, R"({"plan": {"type": "string"}})");
+  ASSERT_FALSE(problems.empty()) << c.schema;
+  EXPECT_EQ(problems[0].pointer, c.pointer) << problems[0].message;
+  EXPECT_THAT(problems[0].message, HasSubstr(c.message));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    BadSchemas, SchemaProblem,
+    ::testing::Values(
+        ProblemCase{R"({"enumm": ["a"]})", "/s", R"(unknown keyword "enumm")"},
+        ProblemCase{R"({"properties": {"reason": {"type": "string", "enumm": ["a"]}}})",
+                    "/s/properties/reason", R"(unknown keyword "enumm")"},
+        ProblemCase{R"({"oneOf": [{}]})", "/s", R"(unknown keyword "oneOf")"},
+        ProblemCase{R"({"format": "email"})", "/s", R"(unknown keyword "format")"},
+        ProblemCase{R"({"type": "text"})", "/s", R"(unknown type "text")"},
+        ProblemCase{R"({"type": 3})", "/s", "must be a type name"},
+        ProblemCase{R"({"type": []})", "/s", "must not be an empty list"},
+        ProblemCase{R"({"minimum": "1"})", "/s", R"("minimum" must be a number)"},
+        ProblemCase{R"({"exclusiveMaximum": true})", "/s",
+                    R"("exclusiveMaximum" must be a number)"},
+        ProblemCase{R"({"minLength": -1})", "/s", R"("minLength" must be a non-negative integer)"},
+        ProblemCase{R"({"maxItems": 1.5})", "/s", R"("maxItems" must be a non-negative integer)"},
+        ProblemCase{R"({"required": "a"})", "/s", R"("required" must be an array of strings)"},
+        ProblemCase{R"({"required": ["a", 1]})", "/s", "must be an array of strings"},
+        ProblemCase{R"({"enum": []})", "/s", R"("enum" must be a non-empty array)"},
+        ProblemCase{R"({"enum": "a"})", "/s", R"("enum" must be a non-empty array)"},
+        ProblemCase{R"({"pattern": "(a"})", "/s", "invalid pattern \"(a\": missing )"},
+        ProblemCase{R"({"pattern": 1})", "/s", R"("pattern" must be a string)"},
+        ProblemCase{R"({"items": [{}]})", "/s", R"("items" must be a schema)"},
+        ProblemCase{R"({"additionalProperties": 1})", "/s",
+                    R"("additionalProperties" must be a schema)"},
+        ProblemCase{R"({"properties": []})", "/s", R"("properties" must be an object)"},
+        ProblemCase{R"({"properties": {"a": 1}})", "/s/properties/a", "a schema must be an object"},
+        ProblemCase{R"({"anyOf": []})", "/s", R"("anyOf" must be a non-empty array)"},
+        ProblemCase{R"({"anyOf": [{"typo": 1}]})", "/s/anyOf/0", R"(unknown keyword "typo")"},
+        ProblemCase{R"({"items": {"enumm": 1}})", "/s/items", R"(unknown keyword "enumm")"},
+        ProblemCase{R"({"$ref": "#/definitions/nope"})", "/s",
+                    R"($ref "#/definitions/nope" names no definition)"},
+        ProblemCase{R"({"$ref": "other.json#/x"})", "/s",
+                    R"(must have the form "#/definitions/NAME")"},
+        ProblemCase{R"({"$ref": 5})", "/s", R"("$ref" must be a string)"},
+        ProblemCase{R"({"title": 5})", "/s", R"("title" must be a string)"},
+        ProblemCase{"3", "/s", "a schema must be an object or a boolean"}));
+
+TEST(Schema, ReportsEveryProblemOfOneSchema) {
+  auto problems = problems_of(R"({"enumm": 1, "minimum": "x", "properties": {"a": {"tpye": 1}}})");
+  EXPECT_EQ(problems.size(), 3u);
+}
+
+TEST(Schema, ProblemsInsideADefinitionPointIntoDefinitions) {
+  auto problems = problems_of(R"({"$ref": "#/definitions/bad"})", R"({"bad": {"enumm": [1]}})");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].pointer, "/definitions/bad");
+}
+
+}  // namespace
+}  // namespace flowproof::conformance
