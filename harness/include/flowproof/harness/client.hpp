@@ -58,8 +58,8 @@ class Client {
 /// A client that drops everything (telemetry disabled).
 class NullClient final : public Client {
  public:
-  void track(std::string_view, nlohmann::json) override {}
-  void identify(std::string_view, nlohmann::json) override {}
+  void track(std::string_view, nlohmann::json = nlohmann::json::object()) override {}
+  void identify(std::string_view, nlohmann::json = nlohmann::json::object()) override {}
   bool flush(std::chrono::milliseconds) override { return true; }
   bool close(std::chrono::milliseconds) override { return true; }
 };
