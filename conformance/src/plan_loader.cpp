@@ -111,6 +111,7 @@ class Loader {
     json document;
     try {
       document = json::parse(text.begin(), text.end(), nullptr, true, false);
+      ordered_ = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, true, false);
     } catch (const json::parse_error& error) {
       problem("", syntax_error_message(text, error));
       throw PlanError(plan_.source, std::move(problems_));
@@ -136,6 +137,24 @@ class Loader {
       if (seen.insert({p.pointer, p.message}).second) unique.push_back(std::move(p));
     }
     return unique;
+  }
+
+  // The members of the object at `pointer` in the order the plan lists them (nlohmann::json sorts
+  // its keys; flows and events keep the plan's order).
+  std::vector<std::pair<std::string, const json*>> members_in_order(const json& object,
+                                                                    const std::string& pointer) {
+    std::vector<std::pair<std::string, const json*>> members;
+    const nlohmann::ordered_json::json_pointer at(pointer);
+    if (ordered_.contains(at) && ordered_.at(at).is_object()) {
+      for (const auto& [key, ignored] : ordered_.at(at).items()) {
+        if (auto it = object.find(key); it != object.end()) members.emplace_back(key, &*it);
+      }
+    }
+    if (members.size() != object.size()) {  // duplicate keys: fall back to the sorted order
+      members.clear();
+      for (const auto& [key, value] : object.items()) members.emplace_back(key, &value);
+    }
+    return members;
   }
 
   // Reports each member of `object` that is not one of `allowed`.
@@ -296,7 +315,8 @@ class Loader {
       read_flows(document["flows"]);
     }
     if (document.contains("events") && expect_object(document["events"], "/events")) {
-      for (const auto& [name, declaration] : document["events"].items()) {
+      for (const auto& [name, member] : members_in_order(document["events"], "/events")) {
+        const json& declaration = *member;
         const std::string pointer = "/events/" + escape(name);
         if (!expect_object(declaration, pointer)) continue;
         check_keys(declaration, pointer, {"schema"});
@@ -390,10 +410,12 @@ class Loader {
   void read_flows(const json& flows) {
     // Every flow id first, so `contains` may name a flow listed later.
     for (const auto& [id, flow] : flows.items()) flow_ids_.insert(id);
-    for (const auto& [id, value] : flows.items()) {
+    for (const auto& [id, member] : members_in_order(flows, "/flows")) {
+      const json& value = *member;
       const std::string pointer = "/flows/" + escape(id);
-      static const Regex& id_pattern = *Regex::compile("[a-z][a-z0-9_]*", nullptr);
-      if (!id_pattern.full_match(id)) {
+      static const std::shared_ptr<const Regex> id_pattern =
+          Regex::compile("[a-z][a-z0-9_]*", nullptr);
+      if (!id_pattern->full_match(id)) {
         problem(pointer, "flow id " + json_quote(id) + " must match ^[a-z][a-z0-9_]*$");
       }
       if (!expect_object(value, pointer)) continue;
@@ -486,8 +508,9 @@ class Loader {
     }
 
     if (value.contains("events") && expect_object(value["events"], pointer + "/events")) {
-      for (const auto& [name, declaration] : value["events"].items()) {
-        read_intermediate(flow, name, declaration, pointer + "/events/" + escape(name));
+      for (const auto& [name, declaration] :
+           members_in_order(value["events"], pointer + "/events")) {
+        read_intermediate(flow, name, *declaration, pointer + "/events/" + escape(name));
       }
     }
     if (value.contains("duration")) read_duration(flow, value["duration"], pointer + "/duration");
@@ -629,7 +652,9 @@ class Loader {
     }
     if (value.contains("deny_patterns") &&
         expect_object(value["deny_patterns"], "/pii/deny_patterns")) {
-      for (const auto& [name, expression] : value["deny_patterns"].items()) {
+      for (const auto& [name, member] :
+           members_in_order(value["deny_patterns"], "/pii/deny_patterns")) {
+        const json& expression = *member;
         std::string written;
         auto regex = read_regex(expression, "/pii/deny_patterns/" + escape(name), &written);
         if (!regex) continue;
@@ -722,6 +747,7 @@ class Loader {
   Plan plan_;
   std::vector<PlanProblem> problems_;
   json definitions_ = json::object();
+  nlohmann::ordered_json ordered_;  // the same document, keys in the plan's order
   std::set<std::string> flow_ids_;
   std::map<std::string, std::string> event_pointers_;  // name -> where declared
 };

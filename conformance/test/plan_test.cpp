@@ -1,0 +1,654 @@
+// plan_test.cpp — parse_plan/load_plan: the example plan loads as written; each way a plan can
+// break the contract is reported with its exact JSON pointer; every problem is reported at once.
+#include <flowproof/conformance/plan.hpp>
+
+#include "regex.hpp"
+#include "schema.hpp"
+#include "sha256.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <sstream>
+
+namespace flowproof::conformance {
+
+// Readable failure output for problem lists (found by argument-dependent lookup).
+void PrintTo(const PlanProblem& problem, std::ostream* out) {
+  *out << problem.pointer << ": " << problem.message;
+}
+
+namespace {
+
+using nlohmann::json;
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+// Test data lives in the source tree; ctest sets FLOWPROOF_SOURCE_DIR.
+std::filesystem::path plans_dir() {
+  const char* root = std::getenv("FLOWPROOF_SOURCE_DIR");
+  if (root == nullptr) {
+    ADD_FAILURE() << "FLOWPROOF_SOURCE_DIR is not set: run the tests under ctest";
+    return {};
+  }
+  return std::filesystem::path(root) / "conformance" / "test" / "data" / "plans";
+}
+
+std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+json example_plan() { return json::parse(read_text(plans_dir() / "cli.plan.json")); }
+
+// The problems parse_plan reports for `text`; fails the test when the plan is accepted.
+std::vector<PlanProblem> problems_of(const std::string& text) {
+  try {
+    parse_plan(text, "test.plan.json");
+  } catch (const PlanError& error) {
+    EXPECT_EQ(error.source(), "test.plan.json");
+    return error.problems();
+  }
+  ADD_FAILURE() << "the plan was accepted:\n" << text;
+  return {};
+}
+
+MATCHER_P2(Problem, pointer, fragment, "a problem at " + std::string(pointer)) {
+  return arg.pointer == pointer && arg.message.find(fragment) != std::string::npos;
+}
+
+std::string dump_problems(const std::vector<PlanProblem>& problems) {
+  std::string text;
+  for (const auto& p : problems) text += p.pointer + ": " + p.message + "\n";
+  return text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The example plan
+
+class ExamplePlan : public ::testing::Test {
+ protected:
+  void SetUp() override { plan_ = load_plan(plans_dir() / "cli.plan.json"); }
+  Plan plan_;
+};
+
+TEST_F(ExamplePlan, HasItsNameInvocationAndFlowsInPlanOrder) {
+  EXPECT_EQ(plan_.name, "cloud-cli");
+  EXPECT_EQ(plan_.invocation.key, "/properties/invocation_id");
+  EXPECT_EQ(plan_.invocation.order, "/properties/sequence");
+  EXPECT_EQ(plan_.invocation.timestamp, "/timestamp");
+  EXPECT_EQ(plan_.invocation.sequence_start, 1);
+  ASSERT_THAT(plan_.flows, SizeIs(4));
+  EXPECT_EQ(plan_.flows[0].id, "command");
+  EXPECT_EQ(plan_.flows[1].id, "auth");
+  EXPECT_EQ(plan_.flows[2].id, "application_create");
+  EXPECT_EQ(plan_.flows[3].id, "plan_change");
+  EXPECT_EQ(plan_.flow_index("plan_change"), 3);
+  EXPECT_EQ(plan_.flow_index("nope"), -1);
+  EXPECT_EQ(plan_.find_flow("nope"), nullptr);
+  EXPECT_THAT(plan_.invocation_constant, ElementsAre("invocation_id", "command", "flags"));
+  EXPECT_NE(plan_.base_properties, nullptr);
+  EXPECT_TRUE(plan_.definitions.contains("plan"));
+}
+
+TEST_F(ExamplePlan, ApplicationCreateHasItsEventsStepsAndReasons) {
+  const Flow* create = plan_.find_flow("application_create");
+  ASSERT_NE(create, nullptr);
+  EXPECT_EQ(create->pointer, "/flows/application_create");
+  EXPECT_EQ(create->started.name, "CLI Application Create Started");
+  ASSERT_TRUE(create->completed && create->aborted && create->failed);
+  EXPECT_EQ(create->completed->name, "CLI Application Create Completed");
+  EXPECT_EQ(create->aborted->pointer, "/flows/application_create/aborted");
+  EXPECT_THAT(create->steps, ElementsAre("name", "auth", "plan", "terms", "region", "api_call",
+                                         "api_key", "apply_plan", "profile_configure"));
+  EXPECT_THAT(create->reasons, ElementsAre("declined_terms", "cancelled", "billing_required"));
+  EXPECT_THAT(create->terminal_kinds(),
+              ElementsAre(TerminalKind::completed, TerminalKind::aborted, TerminalKind::failed));
+  ASSERT_THAT(create->events, SizeIs(2));
+  EXPECT_EQ(create->events[0].name, "CLI Application Create Accepted Terms");
+  EXPECT_FALSE(create->events[0].implies);
+  ASSERT_TRUE(create->events[1].implies);
+  EXPECT_EQ(create->events[1].implies->terminal, TerminalKind::aborted);
+  EXPECT_EQ(create->events[1].implies->properties,
+            json({{"step", "terms"}, {"reason", "declined_terms"}}));
+  ASSERT_TRUE(create->duration);
+  EXPECT_EQ(create->duration->property, "duration_ms");
+  EXPECT_EQ(create->duration->tolerance_ms, 1000);
+  EXPECT_EQ(create->duration->max_ms, 86'400'000);
+  EXPECT_THAT(create->duration->on, SizeIs(3));
+  EXPECT_TRUE(create->reason_required);
+  EXPECT_EQ(create->step_property, "step");
+  ASSERT_NE(create->error_class, nullptr);
+  EXPECT_TRUE(create->error_class->full_match("ApiError"));
+  EXPECT_FALSE(create->error_class->full_match("the request timed out"));
+}
+
+TEST_F(ExamplePlan, CommandContainsTheFunnels) {
+  const Flow* command = plan_.find_flow("command");
+  ASSERT_NE(command, nullptr);
+  EXPECT_THAT(command->contains, ElementsAre("auth", "application_create", "plan_change"));
+  EXPECT_FALSE(command->aborted);
+  EXPECT_THAT(command->steps, IsEmpty());
+  ASSERT_TRUE(command->duration);
+  EXPECT_THAT(command->duration->on, ElementsAre(TerminalKind::completed));
+}
+
+TEST_F(ExamplePlan, FindsEveryEventByName) {
+  const EventRole* started = plan_.find_event("CLI Auth Started");
+  ASSERT_NE(started, nullptr);
+  EXPECT_EQ(started->kind, EventRole::Kind::started);
+  EXPECT_EQ(started->flow, plan_.flow_index("auth"));
+  ASSERT_NE(started->declaration, nullptr);
+  EXPECT_EQ(started->declaration->name, "CLI Auth Started");
+
+  const EventRole* declined = plan_.find_event("CLI Application Plan Change Declined Terms");
+  ASSERT_NE(declined, nullptr);
+  EXPECT_EQ(declined->kind, EventRole::Kind::intermediate);
+  EXPECT_EQ(declined->flow, 3);
+  EXPECT_EQ(declined->index, 1);
+
+  const EventRole* logout = plan_.find_event("CLI Auth Logout");
+  ASSERT_NE(logout, nullptr);
+  EXPECT_EQ(logout->kind, EventRole::Kind::standalone);
+  EXPECT_EQ(logout->flow, -1);
+  EXPECT_EQ(logout->index, 0);
+
+  EXPECT_EQ(plan_.find_event("CLI Auth Failed")->kind, EventRole::Kind::failed);
+  EXPECT_EQ(plan_.find_event("Command Completed")->kind, EventRole::Kind::completed);
+  EXPECT_EQ(plan_.find_event("Nobody Declared This"), nullptr);
+}
+
+TEST_F(ExamplePlan, ACopyHasItsOwnIndex) {
+  Plan copy = plan_;
+  plan_ = Plan();  // the original's flows are gone; the copy must not point into them
+  const EventRole* role = copy.find_event("CLI Auth Completed");
+  ASSERT_NE(role, nullptr);
+  EXPECT_EQ(role->declaration, &*copy.flows[1].completed);
+}
+
+TEST_F(ExamplePlan, SchemasValidateEventProperties) {
+  const Flow* create = plan_.find_flow("application_create");
+  ASSERT_NE(create->completed->schema, nullptr);
+  simdjson::dom::parser parser;
+  std::vector<SchemaError> errors;
+  EXPECT_TRUE(create->completed->schema->validate(
+      parser.parse(std::string(R"({"region": "eu", "plan": "free"})")), errors));
+  EXPECT_FALSE(create->completed->schema->validate(
+      parser.parse(std::string(R"({"region": "eu", "plan": "x"})")), errors));
+  EXPECT_THAT(errors, ElementsAre(Field(&SchemaError::pointer, "/plan")));
+  EXPECT_TRUE(create->completed->schema_json.is_object());
+}
+
+TEST_F(ExamplePlan, PiiRulesAreThePlansOwn) {
+  EXPECT_FALSE(plan_.pii.built_in);
+  EXPECT_THAT(plan_.pii.deny_keys, Contains("password"));
+  EXPECT_THAT(plan_.pii.allow_keys, ElementsAre("invocation_id"));
+  ASSERT_THAT(plan_.pii.deny_patterns, SizeIs(2));
+  EXPECT_EQ(plan_.pii.deny_patterns[0].first, "email");
+  ASSERT_THAT(plan_.pii.compiled_patterns, SizeIs(2));
+  EXPECT_TRUE(plan_.pii.compiled_patterns[0]->partial_match("write to ann@example.org today"));
+}
+
+TEST_F(ExamplePlan, RecordsSourceAndTheSha256OfItsBytes) {
+  const auto path = plans_dir() / "cli.plan.json";
+  EXPECT_EQ(plan_.source, path.string());
+  EXPECT_EQ(plan_.sha256, sha256_hex(read_text(path)));
+  EXPECT_THAT(plan_.sha256, SizeIs(64));
+}
+
+TEST_F(ExamplePlan, GivesTheHarnessItsFlowDefinition) {
+  harness::FlowDefinition definition = plan_.find_flow("application_create")->definition();
+  EXPECT_EQ(definition.id, "application_create");
+  EXPECT_EQ(definition.started, "CLI Application Create Started");
+  EXPECT_EQ(definition.aborted, "CLI Application Create Aborted");
+  EXPECT_EQ(definition.duration_property, "duration_ms");
+  harness::FlowDefinition command = plan_.find_flow("command")->definition();
+  EXPECT_EQ(command.aborted, "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defaults
+
+TEST(PlanDefaults, MinimalPlanGetsTheContractDefaults) {
+  Plan plan = load_plan(plans_dir() / "minimal.plan.json");
+  EXPECT_EQ(plan.invocation.timestamp, "/timestamp");
+  EXPECT_FALSE(plan.invocation.order);
+  EXPECT_EQ(plan.invocation.sequence_start, 1);
+  ASSERT_THAT(plan.flows, SizeIs(1));
+  const Flow& login = plan.flows[0];
+  EXPECT_EQ(login.error_class_pattern, R"(^[A-Za-z_*][A-Za-z0-9_.:*<>\[\]/-]{0,127}$)");
+  EXPECT_EQ(login.started.schema, nullptr);
+  EXPECT_FALSE(login.duration);
+  EXPECT_TRUE(plan.rule_severity.empty());
+  EXPECT_EQ(plan.base_properties, nullptr);
+}
+
+TEST(PlanDefaults, DurationOnDefaultsToEveryDeclaredTerminal) {
+  json plan = json::parse(read_text(plans_dir() / "minimal.plan.json"));
+  plan["flows"]["login"]["failed"] = {{"event", "Login Failed"}};
+  plan["flows"]["login"]["steps"] = {"password"};
+  plan["flows"]["login"]["duration"] = json::object();
+  Plan loaded = parse_plan(plan.dump());
+  ASSERT_TRUE(loaded.flows[0].duration);
+  EXPECT_THAT(loaded.flows[0].duration->on,
+              ElementsAre(TerminalKind::completed, TerminalKind::failed));
+  EXPECT_EQ(loaded.flows[0].duration->max_ms, 86'400'000);
+}
+
+TEST(PlanDefaults, BuiltInPiiPatternsApplyWhenPiiIsAbsent) {
+  Plan plan = load_plan(plans_dir() / "minimal.plan.json");
+  EXPECT_TRUE(plan.pii.built_in);
+  ASSERT_EQ(plan.pii.deny_patterns.size(), plan.pii.compiled_patterns.size());
+  auto matches = [&](std::string_view text) {
+    for (const auto& regex : plan.pii.compiled_patterns) {
+      if (regex->partial_match(text)) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(matches("contact ann.lee@example.co.uk"));
+  EXPECT_TRUE(matches("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig"));
+  EXPECT_TRUE(matches("key 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+  EXPECT_TRUE(matches("dGhpcyBpcyBhIHNlY3JldCB0b2tlbiB2YWx1ZQ=="));
+  EXPECT_FALSE(matches("32833106-536e-45df-80b2-d002cc92d33d"));
+  EXPECT_FALSE(matches("application create"));
+  EXPECT_FALSE(matches("declined_terms"));
+}
+
+TEST(PlanDefaults, RulesAndWaiversAreRead) {
+  json plan = json::parse(read_text(plans_dir() / "minimal.plan.json"));
+  plan["rules"] = {{"FP005", "error"}, {"FP201", "warning"}, {"FP004", "off"}};
+  plan["waivers"] = {{{"rule", "FP103"},
+                      {"flow", "login"},
+                      {"event", "Login Started"},
+                      {"why", "the login flow is cut off by design"}}};
+  Plan loaded = parse_plan(plan.dump());
+  EXPECT_EQ(loaded.rule_severity.at("FP005"), Severity::error);
+  EXPECT_EQ(loaded.rule_severity.at("FP201"), Severity::warning);
+  EXPECT_EQ(loaded.rule_severity.at("FP004"), Severity::off);
+  ASSERT_THAT(loaded.waivers, SizeIs(1));
+  EXPECT_EQ(loaded.waivers[0].rule, "FP103");
+  EXPECT_EQ(loaded.waivers[0].flow, "login");
+  EXPECT_EQ(loaded.waivers[0].event, "Login Started");
+  EXPECT_EQ(loaded.waivers[0].pointer, "/waivers/0");
+}
+
+TEST(PlanNames, SeverityAndTerminalKindNames) {
+  EXPECT_EQ(to_string(Severity::warning), "warning");
+  EXPECT_EQ(parse_severity("off"), Severity::off);
+  EXPECT_EQ(parse_severity("error"), Severity::error);
+  EXPECT_EQ(parse_severity("Error"), std::nullopt);
+  EXPECT_EQ(to_string(TerminalKind::aborted), "aborted");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad plans: each mutation of the example plan yields a problem at an exact pointer.
+
+struct BadPlan {
+  const char* name;
+  std::function<void(json&)> mutate;
+  const char* pointer;
+  const char* message;
+};
+
+void PrintTo(const BadPlan& c, std::ostream* out) { *out << c.name; }
+
+class BadPlanTest : public ::testing::TestWithParam<BadPlan> {};
+
+TEST_P(BadPlanTest, ReportsTheProblemAtItsPointer) {
+  json plan = example_plan();
+  GetParam().mutate(plan);
+  auto problems = problems_of(plan.dump(2));
+  EXPECT_THAT(problems, Contains(Problem(std::string(GetParam().pointer), GetParam().message)))
+      << dump_problems(problems);
+}
+
+json& create(json& plan) { return plan["flows"]["application_create"]; }
+
+INSTANTIATE_TEST_SUITE_P(
+    Mutations, BadPlanTest,
+    ::testing::Values(
+        BadPlan{"unknown_top_level_key", [](json& p) { p["flowz"] = json::object(); }, "/flowz",
+                R"(unknown key "flowz")"},
+        BadPlan{"unknown_invocation_key", [](json& p) { p["invocation"]["ordr"] = "/x"; },
+                "/invocation/ordr", R"(unknown key "ordr")"},
+        BadPlan{"unknown_flow_key", [](json& p) { create(p)["stepz"] = json::array(); },
+                "/flows/application_create/stepz", R"(unknown key "stepz")"},
+        BadPlan{"unknown_event_declaration_key",
+                [](json& p) { create(p)["started"]["shema"] = json::object(); },
+                "/flows/application_create/started/shema", R"(unknown key "shema")"},
+        BadPlan{"unknown_duration_key", [](json& p) { create(p)["duration"]["tolerance"] = 5; },
+                "/flows/application_create/duration/tolerance", R"(unknown key "tolerance")"},
+        BadPlan{
+            "unknown_implies_key",
+            [](json& p) {
+              create(p)["events"]["CLI Application Create Declined Terms"]["implies"]["kind"] =
+                  "aborted";
+            },
+            "/flows/application_create/events/CLI Application Create Declined Terms/implies/kind",
+            R"(unknown key "kind")"},
+        BadPlan{"unknown_pii_key", [](json& p) { p["pii"]["deny"] = json::array(); }, "/pii/deny",
+                R"(unknown key "deny")"},
+        BadPlan{"unknown_waiver_key",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP103"}, {"why", "x"}, {"because", "y"}}};
+                },
+                "/waivers/0/because", R"(unknown key "because")"},
+        BadPlan{"unknown_standalone_event_key",
+                [](json& p) { p["events"]["CLI Auth Logout"]["implies"] = json::object(); },
+                "/events/CLI Auth Logout/implies", R"(unknown key "implies")"},
+        BadPlan{"bad_schema_keyword",
+                [](json& p) {
+                  create(p)["aborted"]["schema"]["properties"]["reason"] = {
+                      {"type", "string"}, {"enumm", {"cancelled"}}};
+                },
+                "/flows/application_create/aborted/schema/properties/reason",
+                R"(unknown keyword "enumm")"},
+        BadPlan{"dangling_ref",
+                [](json& p) {
+                  create(p)["completed"]["schema"]["properties"]["plan"]["$ref"] =
+                      "#/definitions/plans";
+                },
+                "/flows/application_create/completed/schema/properties/plan",
+                R"($ref "#/definitions/plans" names no definition)"},
+        BadPlan{"bad_definition", [](json& p) { p["definitions"]["plan"]["minLength"] = "2"; },
+                "/definitions/plan", R"("minLength" must be a non-negative integer)"},
+        BadPlan{
+            "duplicate_event_name",
+            [](json& p) { create(p)["failed"]["event"] = "CLI Auth Failed"; }, "/flows/auth/failed",
+            R"(event "CLI Auth Failed" is declared twice: also at /flows/application_create/failed)"},
+        BadPlan{"duplicate_standalone_event",
+                [](json& p) { p["events"]["Command Invoked"] = json::object(); },
+                "/events/Command Invoked",
+                R"(event "Command Invoked" is declared twice: also at /flows/command/started)"},
+        BadPlan{"bad_error_class_regex", [](json& p) { create(p)["error_class"] = "[A-Z"; },
+                "/flows/application_create/error_class",
+                R"(invalid regular expression "[A-Z": missing ])"},
+        BadPlan{"bad_deny_pattern", [](json& p) { p["pii"]["deny_patterns"]["secret"] = "(?<x>a"; },
+                "/pii/deny_patterns/secret", "invalid regular expression"},
+        BadPlan{"bad_flow_id",
+                [](json& p) {
+                  p["flows"]["Plan-Change"] = p["flows"]["plan_change"];
+                  p["flows"].erase("plan_change");
+                  p["flows"]["command"]["contains"] = {"auth", "application_create"};
+                },
+                "/flows/Plan-Change", R"(flow id "Plan-Change" must match ^[a-z][a-z0-9_]*$)"},
+        BadPlan{"flow_id_starting_with_a_digit",
+                [](json& p) {
+                  p["flows"]["2fa"] = {{"started", {{"event", "2FA Started"}}},
+                                       {"completed", {{"event", "2FA Done"}}}};
+                },
+                "/flows/2fa", "must match"},
+        BadPlan{"missing_terminals",
+                [](json& p) {
+                  create(p).erase("completed");
+                  create(p).erase("aborted");
+                  create(p).erase("failed");
+                  create(p)["duration"].erase("on");
+                  create(p)["events"]["CLI Application Create Declined Terms"].erase("implies");
+                },
+                "/flows/application_create", "a flow needs at least one terminal"},
+        BadPlan{"missing_started", [](json& p) { create(p).erase("started"); },
+                "/flows/application_create/started", R"(missing required key "started")"},
+        BadPlan{"missing_steps",
+                [](json& p) {
+                  create(p).erase("steps");
+                  create(
+                      p)["events"]["CLI Application Create Declined Terms"]["implies"]["properties"]
+                      .erase("step");
+                },
+                "/flows/application_create/steps", R"(missing key "steps")"},
+        BadPlan{"missing_reasons",
+                [](json& p) {
+                  create(p).erase("reasons");
+                  create(
+                      p)["events"]["CLI Application Create Declined Terms"]["implies"]["properties"]
+                      .erase("reason");
+                },
+                "/flows/application_create/reasons", R"(missing key "reasons")"},
+        BadPlan{"duplicate_step", [](json& p) { create(p)["steps"].push_back("terms"); },
+                "/flows/application_create/steps/9", R"("terms" is listed twice)"},
+        BadPlan{"contains_unknown_flow",
+                [](json& p) { p["flows"]["command"]["contains"].push_back("billing"); },
+                "/flows/command/contains/3", R"("billing" names no flow of this plan)"},
+        BadPlan{"contains_itself",
+                [](json& p) { p["flows"]["command"]["contains"].push_back("command"); },
+                "/flows/command/contains/3", "a flow cannot contain itself"},
+        BadPlan{"implies_undeclared_terminal",
+                [](json& p) {
+                  create(p).erase("failed");
+                  create(p)["duration"]["on"] = {"completed"};
+                  create(p)["events"]["CLI Application Create Accepted Terms"]["implies"] = {
+                      {"terminal", "failed"}};
+                },
+                "/flows/application_create/events/CLI Application Create Accepted "
+                "Terms/implies/terminal",
+                R"(the flow declares no "failed" terminal)"},
+        BadPlan{"implies_unknown_kind",
+                [](json& p) {
+                  create(
+                      p)["events"]["CLI Application Create Declined Terms"]["implies"]["terminal"] =
+                      "cancelled";
+                },
+                "/flows/application_create/events/CLI Application Create Declined "
+                "Terms/implies/terminal",
+                "is not a terminal kind"},
+        BadPlan{"implies_unknown_step",
+                [](json& p) {
+                  create(p)["events"]["CLI Application Create Declined Terms"]["implies"]
+                           ["properties"]["step"] = "tos";
+                },
+                "/flows/application_create/events/CLI Application Create Declined "
+                "Terms/implies/properties/step",
+                R"("tos" is not one of the flow's steps)"},
+        BadPlan{"implies_unknown_reason",
+                [](json& p) {
+                  create(p)["events"]["CLI Application Create Declined Terms"]["implies"]
+                           ["properties"]["reason"] = "declined";
+                },
+                "/flows/application_create/events/CLI Application Create Declined "
+                "Terms/implies/properties/reason",
+                R"("declined" is not one of the flow's reasons)"},
+        BadPlan{"duration_on_undeclared_kind",
+                [](json& p) {
+                  p["flows"]["command"]["duration"]["on"] = {"completed", "aborted"};
+                },
+                "/flows/command/duration/on/1", R"(the flow declares no "aborted" terminal)"},
+        BadPlan{"negative_tolerance", [](json& p) { create(p)["duration"]["tolerance_ms"] = -1; },
+                "/flows/application_create/duration/tolerance_ms",
+                "expected a non-negative integer, got -1"},
+        BadPlan{"fractional_max", [](json& p) { create(p)["duration"]["max_ms"] = 1.5; },
+                "/flows/application_create/duration/max_ms", "expected a non-negative integer"},
+        BadPlan{"invocation_key_not_a_pointer",
+                [](json& p) { p["invocation"]["key"] = "properties.invocation_id"; },
+                "/invocation/key", "is not a JSON pointer"},
+        BadPlan{"bad_pointer_escape", [](json& p) { p["invocation"]["order"] = "/a~2b"; },
+                "/invocation/order", "is not a JSON pointer"},
+        BadPlan{"missing_invocation_key", [](json& p) { p["invocation"].erase("key"); },
+                "/invocation/key", R"(missing required key "key")"},
+        BadPlan{"unknown_rule_in_rules_map",
+                [](json& p) {
+                  p["rules"] = {{"FP999", "error"}};
+                },
+                "/rules/FP999", R"(unknown rule "FP999")"},
+        BadPlan{"bad_severity",
+                [](json& p) {
+                  p["rules"] = {{"FP005", "fatal"}};
+                },
+                "/rules/FP005", R"(expected "error", "warning" or "off", got "fatal")"},
+        BadPlan{"waiver_without_why",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP103"}}};
+                },
+                "/waivers/0/why", R"(missing required key "why")"},
+        BadPlan{"waiver_with_empty_why",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP103"}, {"why", ""}}};
+                },
+                "/waivers/0/why", "must not be empty"},
+        BadPlan{"waiver_unknown_rule",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP1030"}, {"why", "x"}}};
+                },
+                "/waivers/0/rule", R"(unknown rule "FP1030")"},
+        BadPlan{"waiver_unknown_flow",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP103"}, {"flow", "billing"}, {"why", "x"}}};
+                },
+                "/waivers/0/flow", R"("billing" names no flow of this plan)"},
+        BadPlan{"waiver_undeclared_event",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP005"}, {"event", "Foo"}, {"why", "x"}}};
+                },
+                "/waivers/0/event", R"("Foo" is declared nowhere in this plan)"},
+        BadPlan{"waiver_event_of_another_flow",
+                [](json& p) {
+                  p["waivers"] = {{{"rule", "FP101"},
+                                   {"flow", "auth"},
+                                   {"event", "CLI Application Create Aborted"},
+                                   {"why", "x"}}};
+                },
+                "/waivers/0/event", R"(is not an event of flow "auth")"},
+        BadPlan{"waivers_not_a_list", [](json& p) { p["waivers"] = json::object(); }, "/waivers",
+                "expected an array of waivers"},
+        BadPlan{"version_as_string", [](json& p) { p["flowproof_plan"] = "1"; }, "/flowproof_plan",
+                R"(must be the integer 1, got "1")"},
+        BadPlan{"version_fractional", [](json& p) { p["flowproof_plan"] = 1.5; }, "/flowproof_plan",
+                "must be the integer 1, got 1.5"},
+        BadPlan{"version_two", [](json& p) { p["flowproof_plan"] = 2; }, "/flowproof_plan",
+                "unsupported plan version 2"},
+        BadPlan{"missing_version", [](json& p) { p.erase("flowproof_plan"); }, "/flowproof_plan",
+                R"(missing required key "flowproof_plan")"},
+        BadPlan{"name_not_a_string", [](json& p) { p["name"] = 5; }, "/name",
+                "expected a string, got integer"},
+        BadPlan{"flows_not_an_object", [](json& p) { p["flows"] = json::array(); }, "/flows",
+                "expected an object, got array"},
+        BadPlan{"invocation_constant_undeclared",
+                [](json& p) { p["invocation_constant"].push_back("region"); },
+                "/invocation_constant/3", R"("region" is not declared in base_properties)"},
+        BadPlan{"base_properties_unknown_key",
+                [](json& p) { p["base_properties"]["additionalProperties"] = false; },
+                "/base_properties/additionalProperties", "unknown key"},
+        BadPlan{"base_property_bad_schema",
+                [](json& p) { p["base_properties"]["properties"]["sequence"]["type"] = "int"; },
+                "/base_properties/properties/sequence", R"(unknown type "int")"},
+        BadPlan{"reason_required_not_boolean",
+                [](json& p) { create(p)["reason_required"] = "yes"; },
+                "/flows/application_create/reason_required", "expected a boolean, got string"}),
+    [](const ::testing::TestParamInfo<BadPlan>& info) { return std::string(info.param.name); });
+
+// ---------------------------------------------------------------------------------------------
+// Fixture files
+
+TEST(BadPlanFiles, UnknownKeywordNamesTheFullPointer) {
+  try {
+    load_plan(plans_dir() / "bad" / "unknown_keyword.plan.json");
+    FAIL() << "accepted";
+  } catch (const PlanError& error) {
+    EXPECT_THAT(error.problems(),
+                ElementsAre(Problem("/flows/application_create/aborted/schema/properties/reason",
+                                    R"(unknown keyword "enumm")")));
+    EXPECT_THAT(error.what(),
+                HasSubstr("unknown_keyword.plan.json: "
+                          "/flows/application_create/aborted/schema/properties/reason: unknown "
+                          "keyword \"enumm\""));
+  }
+}
+
+TEST(BadPlanFiles, SyntaxErrorNamesLineAndColumn) {
+  try {
+    load_plan(plans_dir() / "bad" / "syntax_error.plan.json");
+    FAIL() << "accepted";
+  } catch (const PlanError& error) {
+    ASSERT_THAT(error.problems(), SizeIs(1));
+    EXPECT_EQ(error.problems()[0].pointer, "");
+    EXPECT_THAT(error.problems()[0].message, HasSubstr("JSON syntax error at line 4, column "));
+    EXPECT_THAT(error.what(), HasSubstr("syntax_error.plan.json: JSON syntax error at line 4"));
+  }
+}
+
+TEST(BadPlanFiles, EveryProblemIsReportedAtOnce) {
+  try {
+    load_plan(plans_dir() / "bad" / "many_problems.plan.json");
+    FAIL() << "accepted";
+  } catch (const PlanError& error) {
+    const auto& problems = error.problems();
+    EXPECT_THAT(problems, Contains(Problem("/flowproof_plan", "must be the integer 1")));
+    EXPECT_THAT(problems, Contains(Problem("/invocation/key", "is not a JSON pointer")));
+    EXPECT_THAT(problems, Contains(Problem("/invocation/ordr", "unknown key")));
+    EXPECT_THAT(problems, Contains(Problem("/flows/Checkout", "must match")));
+    EXPECT_THAT(problems,
+                Contains(Problem("/flows/Checkout/aborted", "also at /flows/Checkout/started")));
+    EXPECT_THAT(problems, Contains(Problem("/flows/Checkout/steps", "missing key")));
+    EXPECT_THAT(problems, Contains(Problem("/flows/Checkout/reasons", "missing key")));
+    EXPECT_THAT(problems,
+                Contains(Problem("/flows/payment/started/schema", "names no definition")));
+    EXPECT_THAT(problems, Contains(Problem("/flows/payment/error_class", "missing )")));
+    EXPECT_THAT(problems, Contains(Problem("/flows/payment/contains/0", "names no flow")));
+    EXPECT_THAT(problems, Contains(Problem("/rules/FP999", "unknown rule")));
+    EXPECT_THAT(problems, Contains(Problem("/rules/FP005", "got \"loud\"")));
+    EXPECT_THAT(problems, Contains(Problem("/waivers/0/why", "missing required key")));
+    EXPECT_THAT(problems, SizeIs(13)) << dump_problems(problems);
+    // what(): one line per problem.
+    const std::string what = error.what();
+    EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 12);
+  }
+}
+
+TEST(BadPlanFiles, AProblemInADefinitionIsReportedOnce) {
+  json plan = example_plan();
+  plan["definitions"]["plan"]["enumm"] = json::array();  // used by five schemas
+  auto problems = problems_of(plan.dump());
+  EXPECT_THAT(problems, ElementsAre(Problem("/definitions/plan", R"(unknown keyword "enumm")")));
+}
+
+TEST(BadPlanFiles, AnUnreadableFileIsAPlanError) {
+  try {
+    load_plan(plans_dir() / "no_such.plan.json");
+    FAIL() << "accepted";
+  } catch (const PlanError& error) {
+    EXPECT_THAT(error.problems(), ElementsAre(Problem("", "cannot read the plan file")));
+  }
+}
+
+TEST(BadPlanText, NotAnObject) {
+  EXPECT_THAT(problems_of("[1, 2]"), ElementsAre(Problem("", "a plan must be a JSON object")));
+}
+
+TEST(BadPlanText, TrailingGarbageIsASyntaxError) {
+  EXPECT_THAT(problems_of("{}\n}"), ElementsAre(Problem("", "JSON syntax error at line 2")));
+}
+
+// ---------------------------------------------------------------------------------------------
+// SHA-256
+
+TEST(Sha256, KnownVectors) {
+  EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(sha256_hex(std::string(1'000'000, 'a')),
+            "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, PaddingBoundaries) {
+  // 55, 56 and 64 bytes straddle the one-or-two-block padding decision.
+  EXPECT_EQ(sha256_hex(std::string(55, 'a')),
+            "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
+  EXPECT_EQ(sha256_hex(std::string(56, 'a')),
+            "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
+  EXPECT_EQ(sha256_hex(std::string(64, 'a')),
+            "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+}
+
+}  // namespace
+}  // namespace flowproof::conformance
