@@ -127,7 +127,9 @@ FakeBackend::FakeBackend(FakeSession& session, OutcomeSource& source)
 
 FakeBackend::FakeBackend(FakeSession& session) : session_(&session) {}
 
-Response FakeBackend::call(std::string_view operation, const nlohmann::json& request) {
+Response FakeBackend::call(std::string_view operation, const nlohmann::json& request_in) {
+  // `call("get_plans", {})` passes null; log it as the empty object the caller meant.
+  const nlohmann::json request = request_in.is_null() ? nlohmann::json::object() : request_in;
   const std::string name(operation);
   std::size_t number = 0;
   try {

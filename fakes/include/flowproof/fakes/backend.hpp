@@ -172,6 +172,7 @@ class FakeBackend : public Backend {
   /// Neither the session nor the source is owned; both must outlive the backend.
   FakeBackend(FakeSession& session, OutcomeSource& source);
 
+  /// Enters the session, takes the outcome, logs the call (a null request is logged as {}).
   Response call(std::string_view operation, const nlohmann::json& request) override;
 
   /// The outcome for calls to this operation that the source has none for.
