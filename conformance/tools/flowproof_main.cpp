@@ -1,1 +1,145 @@
-int main() { return 0; }
+// flowproof_main.cpp — the `flowproof` command line: check streams against a plan, lint a plan,
+// list the rules, generate streams. Parsing only; commands.cpp does the work.
+//
+//   flowproof check --plan cli.plan.json --report junit=report.xml events.jsonl
+#include "commands.hpp"
+
+#include <flowproof/conformance/checker.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+
+namespace {
+
+constexpr const char* check_examples = R"(
+EXAMPLES:
+  flowproof check --plan cli.plan.json events.jsonl
+  flowproof check --plan cli.plan.json --report junit=flowproof.xml --report markdown=summary.md \
+      events-1.jsonl.gz events-2.jsonl
+  cat events.jsonl | flowproof check --plan cli.plan.json --report json=- -
+  flowproof check --plan cli.plan.json --require-coverage --min-coverage 0.8 \
+      --severity FP004=error --label 6f1c0de9-...=CreateTest.Declines events.jsonl
+
+EXIT STATUS: 0 no error-severity violation, 1 violations, 2 plan or command line unusable,
+3 an input cannot be read.
+)";
+
+constexpr const char* lint_examples = R"(
+EXAMPLES:
+  flowproof plan lint cli.plan.json
+Prints the plan's flows, events, steps and reasons; an invalid plan prints every problem with its
+JSON pointer and exits 2.
+)";
+
+constexpr const char* rules_examples = R"(
+EXAMPLES:
+  flowproof rules
+  flowproof rules | grep FP10
+)";
+
+constexpr const char* gen_examples = R"(
+EXAMPLES:
+  flowproof gen --plan cli.plan.json --events 1000 -o events.jsonl
+  flowproof gen --plan cli.plan.json --events 1000000 --seed 7 --interleave 16 -o big.jsonl
+  flowproof gen --plan cli.plan.json --events 5000 --defect-rate 0.05 --defect-rule FP103 | \
+      flowproof check --plan cli.plan.json -
+)";
+
+constexpr const char* main_examples = R"(
+EXAMPLES:
+  flowproof check --plan cli.plan.json events.jsonl
+  flowproof plan lint cli.plan.json
+  flowproof rules
+  flowproof gen --plan cli.plan.json --events 1000 -o events.jsonl
+Run `flowproof SUBCOMMAND --help` for each subcommand's options.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace flowproof::cli;
+  CLI::App app{"flowproof: checks analytics funnel events against a tracking plan.", "flowproof"};
+  app.set_version_flag("--version", "flowproof " + std::string(flowproof::conformance::version()),
+                       "Print the version and exit");
+  app.footer(main_examples);
+  app.require_subcommand(1);
+
+  CheckCommand check;
+  CLI::App* check_app =
+      app.add_subcommand("check", "Check event streams against a plan and write reports");
+  check_app->add_option("--plan", check.plan, "The tracking plan (JSON)")->required();
+  check_app->add_option("--report", check.reports,
+                        "FORMAT=PATH: write a report (json, junit, markdown, text; each at most "
+                        "once; PATH - is standard output). Default: text to standard output");
+  check_app->add_flag("--require-coverage", check.require_coverage,
+                      "Turn the coverage rules FP201/FP202 on at error severity");
+  check_app
+      ->add_option("--min-coverage", check.min_coverage,
+                   "Fail when the covered share of outcomes is below RATIO (0..1)")
+      ->check(CLI::Range(0.0, 1.0));
+  check_app->add_option("--severity", check.severities,
+                        "RULE=error|warning|off: override a rule's severity (repeatable)");
+  check_app->add_option("--label", check.labels,
+                        "INVOCATION=NAME: name an invocation in reports (repeatable)");
+  check_app->add_flag("--no-progress", check.no_progress,
+                      "Never show the progress line (shown only when stderr is a terminal)");
+  check_app
+      ->add_option("inputs", check.inputs,
+                   "JSON Lines or JSON array files, .gz read decompressed, - for standard input")
+      ->required();
+  check_app->footer(check_examples);
+
+  std::string lint_plan;
+  CLI::App* plan_app = app.add_subcommand("plan", "Work with tracking plans");
+  plan_app->require_subcommand(1);
+  plan_app->footer("\nEXAMPLES:\n  flowproof plan lint cli.plan.json\n");
+  CLI::App* lint_app = plan_app->add_subcommand("lint", "Validate a plan and describe it");
+  lint_app->add_option("plan", lint_plan, "The tracking plan (JSON)")->required();
+  lint_app->footer(lint_examples);
+
+  CLI::App* rules_app = app.add_subcommand("rules", "List the conformance rules");
+  rules_app->footer(rules_examples);
+
+  GenCommand gen;
+  CLI::App* gen_app = app.add_subcommand("gen", "Generate a synthetic event stream for a plan");
+  gen_app->add_option("--plan", gen.plan, "The tracking plan (JSON)")->required();
+  gen_app->add_option("--events", gen.events, "Lines to write, exactly")
+      ->required()
+      ->check(CLI::PositiveNumber);
+  gen_app->add_option("--seed", gen.seed, "Random seed; the same seed gives the same stream")
+      ->capture_default_str();
+  gen_app
+      ->add_option("--defect-rate", gen.defect_rate,
+                   "Share of invocations (0..1) with exactly one injected defect")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  gen_app->add_option("--defect-rule", gen.defect_rule,
+                      "Inject only defects of this rule (e.g. FP103); default any");
+  gen_app->add_option("--interleave", gen.interleave, "Invocations open at once")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  gen_app->add_option("-o,--output", gen.output, "Output file; - is standard output")
+      ->capture_default_str();
+  gen_app->footer(gen_examples);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);  // prints the message and a pointer to --help on standard error
+    return exit_unusable;
+  }
+
+  if (check_app->parsed()) return run_check(check);
+  if (lint_app->parsed()) return run_plan_lint(lint_plan);
+  if (rules_app->parsed()) return run_rules();
+  if (gen_app->parsed()) return run_gen(gen);
+  return exit_unusable;
+}

@@ -1,0 +1,230 @@
+// commands.cpp — what each `flowproof` subcommand does once its command line is parsed. Findings
+// and reports go to standard output, diagnostics to standard error.
+#include "commands.hpp"
+
+#include <flowproof/conformance/checker.hpp>
+#include <flowproof/conformance/generator.hpp>
+#include <flowproof/conformance/plan.hpp>
+#include <flowproof/conformance/reporter.hpp>
+#include <flowproof/conformance/rules.hpp>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+namespace flowproof::cli {
+namespace {
+
+using namespace flowproof::conformance;
+
+bool colour_allowed(int fd) { return ::isatty(fd) == 1 && std::getenv("NO_COLOR") == nullptr; }
+
+// Splits "KEY=VALUE"; false when there is no '=' or either side is empty.
+bool split_pair(const std::string& text, std::string& key, std::string& value) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) return false;
+  key = text.substr(0, equals);
+  value = text.substr(equals + 1);
+  return true;
+}
+
+int usage_error(const std::string& message) {
+  std::cerr << "flowproof: " << message << "\n";
+  return exit_unusable;
+}
+
+// Redraws one progress line on standard error at most four times a second; clears it at the end.
+class ProgressLine {
+ public:
+  void update(const Progress& progress) {
+    const auto now = std::chrono::steady_clock::now();
+    if (drawn_ && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    drawn_ = true;
+    const double rate = progress.seconds > 0 ? progress.events / progress.seconds : 0;
+    char line[160];
+    std::snprintf(line, sizeof line, "\r\x1b[Kreading: %.1f MB, %llu events, %.0f events/s",
+                  progress.bytes / 1e6, static_cast<unsigned long long>(progress.events), rate);
+    std::cerr << line << std::flush;
+  }
+  void clear() {
+    if (drawn_) std::cerr << "\r\x1b[K" << std::flush;
+    drawn_ = false;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point last_{};
+  bool drawn_ = false;
+};
+
+}  // namespace
+
+int run_check(const CheckCommand& command) {
+  // Everything on the command line is validated before any input is read.
+  const std::vector<std::string> known = reporter_names();
+  std::map<std::string, std::string> reports;  // format -> path
+  int to_stdout = 0;
+  for (const std::string& spec : command.reports) {
+    std::string format, path;
+    if (!split_pair(spec, format, path)) {
+      return usage_error("--report " + spec +
+                         ": expected FORMAT=PATH (PATH - for standard output)");
+    }
+    if (std::find(known.begin(), known.end(), format) == known.end()) {
+      std::string list;
+      for (const auto& name : known) list += (list.empty() ? "" : ", ") + name;
+      return usage_error("--report " + spec + ": unknown format \"" + format +
+                         "\" (known: " + list + ")");
+    }
+    if (!reports.emplace(format, path).second) {
+      return usage_error("--report " + spec + ": format \"" + format + "\" given more than once");
+    }
+    to_stdout += path == "-";
+  }
+  if (to_stdout > 1) return usage_error("--report: only one report can go to standard output (-)");
+
+  CheckOptions options;
+  options.require_coverage = command.require_coverage;
+  options.min_coverage = command.min_coverage;
+  for (const std::string& spec : command.severities) {
+    std::string rule, level;
+    if (!split_pair(spec, rule, level)) {
+      return usage_error("--severity " + spec + ": expected RULE=error|warning|off");
+    }
+    if (!find_rule(rule)) return usage_error("--severity " + spec + ": unknown rule " + rule);
+    const auto severity = parse_severity(level);
+    if (!severity) {
+      return usage_error("--severity " + spec + ": level must be error, warning or off");
+    }
+    options.severity_overrides[rule] = *severity;
+  }
+  for (const std::string& spec : command.labels) {
+    std::string invocation, name;
+    if (!split_pair(spec, invocation, name)) {
+      return usage_error("--label " + spec + ": expected INVOCATION=NAME");
+    }
+    options.invocation_labels[invocation] = name;
+  }
+
+  Plan plan;
+  try {
+    plan = load_plan(command.plan);
+  } catch (const PlanError& error) {
+    std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
+    return exit_unusable;
+  }
+
+  ProgressLine progress;
+  if (!command.no_progress && ::isatty(STDERR_FILENO) == 1) {
+    options.progress = [&progress](const Progress& p) { progress.update(p); };
+  }
+  Report report;
+  try {
+    Checker checker(plan, options);
+    for (const std::string& input : command.inputs) checker.add_file(input);
+    report = checker.finish();
+  } catch (const InputError& error) {
+    progress.clear();
+    std::cerr << "flowproof: " << error.what() << "\n";
+    return exit_unreadable;
+  }
+  progress.clear();
+  annotate_report(report, plan, options);
+
+  for (const Waiver& waiver : report.unused_waivers) {
+    std::cerr << "flowproof: warning: waiver " << waiver.pointer << " (" << waiver.rule
+              << ") matched nothing\n";
+  }
+  if (reports.empty()) reports.emplace("text", "-");
+  for (const auto& [format, path] : reports) {
+    ReporterOptions reporter_options;
+    reporter_options.colour = path == "-" && colour_allowed(STDOUT_FILENO);
+    const auto reporter = make_reporter(format, reporter_options);
+    try {
+      write_report_file(*reporter, report, path);
+    } catch (const std::exception& error) {
+      std::cerr << "flowproof: " << error.what() << "\n";
+      return exit_unusable;
+    }
+  }
+  return report.passed() ? exit_pass : exit_violations;
+}
+
+int run_plan_lint(const std::string& path) {
+  try {
+    const Plan plan = load_plan(path);
+    std::cout << describe_plan(plan);
+    return exit_pass;
+  } catch (const PlanError& error) {
+    std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
+    return exit_unusable;
+  }
+}
+
+int run_rules() {
+  static constexpr std::string_view groups[] = {"envelope", "flow", "coverage"};
+  for (const RuleInfo& rule : all_rules()) {
+    std::string name(rule.name);
+    name.resize(std::max<std::size_t>(name.size(), 22), ' ');
+    std::string severity(to_string(rule.default_severity));
+    severity.resize(8, ' ');
+    std::cout << rule.id << "  " << name << "  " << severity << "  "
+              << groups[static_cast<int>(rule.group)] << "  " << rule.summary << "\n";
+  }
+  return exit_pass;
+}
+
+int run_gen(const GenCommand& command) {
+  Plan plan;
+  try {
+    plan = load_plan(command.plan);
+  } catch (const PlanError& error) {
+    std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
+    return exit_unusable;
+  }
+  GeneratorOptions options;
+  options.events = command.events;
+  options.seed = command.seed;
+  options.defect_rate = command.defect_rate;
+  if (!command.defect_rule.empty()) options.defect_rule = command.defect_rule;
+  options.interleave = command.interleave;
+
+  namespace fs = std::filesystem;
+  try {
+    GeneratorStats stats;
+    if (command.output == "-") {
+      stats = generate_stream(plan, options, std::cout);
+      std::cout.flush();
+    } else {
+      // Written beside the target and renamed, so a reader never sees half a stream.
+      const fs::path target(command.output);
+      const fs::path temp = target.string() + ".partial";
+      {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out) return usage_error("cannot write " + temp.string());
+        stats = generate_stream(plan, options, out);
+        out.flush();
+        if (!out) return usage_error("cannot write " + temp.string());
+      }
+      fs::rename(temp, target);
+    }
+    std::cerr << "flowproof: wrote " << stats.lines << " events in " << stats.invocations
+              << " invocations, " << stats.defective_invocations << " with a defect";
+    for (const auto& [rule, count] : stats.defects) std::cerr << " " << rule << "=" << count;
+    std::cerr << "\n";
+  } catch (const std::invalid_argument& error) {
+    return usage_error(error.what());
+  } catch (const fs::filesystem_error& error) {
+    return usage_error(error.what());
+  }
+  return exit_pass;
+}
+
+}  // namespace flowproof::cli
