@@ -30,6 +30,7 @@ using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 
 // Test data lives in the source tree; ctest sets FLOWPROOF_SOURCE_DIR.
@@ -648,6 +649,51 @@ TEST(Sha256, PaddingBoundaries) {
             "b35439a4ac6f0948b6d6f9e3c6af0f5f590ce20f1bde7090ef7970686ec6738a");
   EXPECT_EQ(sha256_hex(std::string(64, 'a')),
             "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+}
+
+}  // namespace
+}  // namespace flowproof::conformance
+
+namespace flowproof::conformance {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// describe_plan
+
+TEST(DescribePlan, ListsFlowsEventsVocabulariesAndRules) {
+  // ordered_json keeps the plan's flow order through the edit (json would sort the flows).
+  auto plan = nlohmann::ordered_json::parse(read_text(plans_dir() / "cli.plan.json"));
+  plan["rules"] = {{"FP005", "error"}};
+  plan["waivers"] = {{{"rule", "FP103"}, {"flow", "auth"}, {"why", "browser login may hang"}}};
+  const std::string text = describe_plan(parse_plan(plan.dump(), "cli.plan.json"));
+  EXPECT_THAT(text, HasSubstr("plan cloud-cli (sha256 "));
+  EXPECT_THAT(text, HasSubstr("invocations: grouped by /properties/invocation_id, ordered by "
+                              "/properties/sequence from 1, time at /timestamp\n"));
+  EXPECT_THAT(text, HasSubstr("constant within an invocation: invocation_id, command, flags\n"));
+  EXPECT_THAT(text, HasSubstr("flows (4):\n  command\n    started     Command Invoked\n"));
+  EXPECT_THAT(text, HasSubstr("    contains    auth, application_create, plan_change\n"));
+  EXPECT_THAT(text, HasSubstr("    aborted     CLI Application Create Aborted\n"));
+  EXPECT_THAT(text, HasSubstr("CLI Application Create Declined Terms -> aborted {reason: "
+                              "declined_terms, step: terms}\n"));
+  EXPECT_THAT(text, HasSubstr("    steps       name, auth, plan, terms, region, api_call, api_key, "
+                              "apply_plan, profile_configure\n"));
+  EXPECT_THAT(text, HasSubstr("    reasons     declined_terms, cancelled, billing_required\n"));
+  EXPECT_THAT(text, HasSubstr("    duration    duration_ms on completed, aborted, failed "
+                              "(tolerance 1000 ms, max 86400000 ms)\n"));
+  EXPECT_THAT(text, HasSubstr("standalone events (1):\n  CLI Auth Logout  {flow} required flow\n"));
+  EXPECT_THAT(text, HasSubstr("  pattern secret: \\b[0-9a-fA-F]{32,}\\b\n"));
+  EXPECT_THAT(text, HasSubstr("rule overrides:\n  FP005: error\n"));
+  EXPECT_THAT(text, HasSubstr("waivers (1):\n  FP103 flow auth: browser login may hang\n"));
+  // Flows appear in plan order.
+  EXPECT_LT(text.find("  command\n"), text.find("  auth\n"));
+  EXPECT_LT(text.find("  auth\n"), text.find("  application_create\n"));
+}
+
+TEST(DescribePlan, SaysWhenTheBuiltInPiiDefaultApplies) {
+  const std::string text = describe_plan(load_plan(plans_dir() / "minimal.plan.json"));
+  EXPECT_THAT(text, HasSubstr("personal data (built-in default):\n  pattern email: "));
+  EXPECT_THAT(text, HasSubstr(", in arrival order, time at /timestamp\n"));
+  EXPECT_THAT(text, Not(HasSubstr("rule overrides")));
 }
 
 }  // namespace
