@@ -1,6 +1,7 @@
 // Segment-shaped JSON for harness::Event: writing, reading and JSON Lines.
 #include <flowproof/harness/event.hpp>
 
+#include <ostream>
 #include <stdexcept>
 #include <string>
 
@@ -85,5 +86,7 @@ std::string to_json_lines(const std::vector<Event>& events) {
   }
   return out;
 }
+
+std::ostream& operator<<(std::ostream& os, const Event& event) { return os << to_json_line(event); }
 
 }  // namespace flowproof::harness

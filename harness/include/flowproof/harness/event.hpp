@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +42,7 @@ std::string to_json_line(const Event& event);
 Event event_from_json(const nlohmann::json& json);
 /// Writes events as JSON Lines, one per line, each ending in '\n'.
 std::string to_json_lines(const std::vector<Event>& events);
+/// Prints the event as its JSON line (so GoogleTest failure messages show events readably).
+std::ostream& operator<<(std::ostream& os, const Event& event);
 
 }  // namespace flowproof::harness

@@ -1,0 +1,172 @@
+// Tests for the GoogleMock matchers: what each matches, and that failures print the timeline.
+#include <flowproof/harness/matchers.hpp>
+#include <flowproof/harness/recording.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace flowproof::harness {
+namespace {
+
+using ::testing::DescribeMatcher;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+using ::testing::StringMatchResultListener;
+
+FlowDefinition create_flow() {
+  FlowDefinition flow;
+  flow.id = "application_create";
+  flow.started = "Create Started";
+  flow.completed = "Create Completed";
+  flow.aborted = "Create Aborted";
+  flow.failed = "Create Failed";
+  return flow;
+}
+
+// Explanation of a failed match, or "MATCHED" when it matched.
+template <class Matcher, class Value>
+std::string explain(const Matcher& matcher, const Value& value) {
+  StringMatchResultListener listener;
+  if (::testing::ExplainMatchResult(matcher, value, &listener)) return "MATCHED";
+  return listener.str();
+}
+
+class MatchersTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    client.track("Command Invoked");
+    FlowTracker flow(&client, create_flow());
+    flow.step("terms");
+    flow.abort("declined_terms", {{"plan", "free"}});
+    events = client.events();
+  }
+  RecordingClient client;
+  std::vector<Event> events;
+};
+
+TEST_F(MatchersTest, IsEvent) {
+  EXPECT_THAT(events[0], IsEvent("Command Invoked"));
+  EXPECT_THAT(events[1], IsEvent(StartsWith("Create")));
+  EXPECT_THAT(events[0], Not(IsEvent("Command Completed")));
+  const std::string why = explain(IsEvent("Command Completed"), events[0]);
+  EXPECT_THAT(why, HasSubstr("whose name \"Command Invoked\" doesn't match"));
+  EXPECT_THAT(why, HasSubstr("#1 Command Invoked"));
+  EXPECT_EQ(DescribeMatcher<const Event&>(IsEvent("X")),
+            "is an event whose name is equal to \"X\"");
+}
+
+TEST_F(MatchersTest, HasPropertyWithPlainValuesAndMatchers) {
+  const Event& aborted = events[2];
+  EXPECT_THAT(aborted, HasProperty("plan", "free"));
+  EXPECT_THAT(aborted, HasProperty("sequence", 3));
+  EXPECT_THAT(aborted, HasProperty("plan", std::string("free")));
+  EXPECT_THAT(aborted, HasProperty("plan", nlohmann::json("free")));
+  EXPECT_THAT(aborted, HasProperty("reason", JsonString(StartsWith("declined"))));
+  EXPECT_THAT(aborted, HasProperty("duration_ms", ::testing::Ge(0)));
+  EXPECT_THAT(aborted, Not(HasProperty("plan", "build")));
+  EXPECT_THAT(aborted, Not(HasProperty("error_class", ::testing::_)));
+
+  const std::string wrong = explain(HasProperty("plan", "build"), aborted);
+  EXPECT_THAT(wrong, HasSubstr("whose property \"plan\" is \"free\""));
+  EXPECT_THAT(wrong, HasSubstr("#3 Create Aborted  step=terms reason=declined_terms"));
+  EXPECT_THAT(explain(HasProperty("region", "us"), aborted),
+              HasSubstr("which has no property \"region\""));
+  EXPECT_THAT(explain(HasProperty("plan", JsonString(StartsWith("x"))), events[0]),
+              HasSubstr("no property"));
+  EXPECT_THAT(explain(HasProperty("sequence", JsonString(StartsWith("1"))), events[0]),
+              HasSubstr("which is not a JSON string"));
+  EXPECT_EQ(DescribeMatcher<const Event&>(HasProperty("plan", "free")),
+            "has property \"plan\" that is equal to \"free\"");
+}
+
+TEST_F(MatchersTest, ContainsEvent) {
+  EXPECT_THAT(events, ContainsEvent("Create Aborted"));
+  EXPECT_THAT(events, Not(ContainsEvent("Create Completed")));
+  const std::string why = explain(ContainsEvent("Command Completed"), events);
+  EXPECT_THAT(why, HasSubstr("which has no such event among 3"));
+  EXPECT_THAT(why, HasSubstr("recorded timeline:\n  #1 Command Invoked\n  #2 Create Started\n"
+                             "  #3 Create Aborted  step=terms reason=declined_terms duration_ms="));
+  EXPECT_EQ(DescribeMatcher<const std::vector<Event>&>(ContainsEvent("X")),
+            "contains an event whose name is equal to \"X\"");
+}
+
+TEST_F(MatchersTest, TerminalOf) {
+  EXPECT_THAT(events, TerminalOf(create_flow(), HasProperty("plan", "free")));
+  const std::string why = explain(TerminalOf(create_flow(), HasProperty("plan", "pro")), events);
+  EXPECT_THAT(why, HasSubstr("(event #3, \"Create Aborted\") doesn't match: whose property "
+                             "\"plan\" is \"free\""));
+  EXPECT_THAT(why, HasSubstr("recorded timeline:\n  #1 Command Invoked"));
+
+  std::vector<Event> twice = events;
+  twice.push_back(events[2]);
+  EXPECT_THAT(explain(TerminalOf(create_flow(), ::testing::_), twice),
+              HasSubstr("which has 2 terminal events of flow \"application_create\""));
+  EXPECT_THAT(explain(TerminalOf(create_flow(), ::testing::_), std::vector<Event>{}),
+              HasSubstr("(no events recorded)"));
+}
+
+TEST_F(MatchersTest, HasExactlyOneTerminal) {
+  EXPECT_THAT(events, HasExactlyOneTerminal(create_flow()));
+  std::vector<Event> twice = events;
+  twice.push_back(events[2]);
+  const std::string why = explain(HasExactlyOneTerminal(create_flow()), twice);
+  EXPECT_THAT(why, HasSubstr("which has 2 terminal events"));
+  EXPECT_THAT(why, HasSubstr("#3 Create Aborted"));
+
+  std::vector<Event> open = {events[0], events[1]};
+  EXPECT_THAT(explain(HasExactlyOneTerminal(create_flow()), open),
+              HasSubstr("which has 0 terminal events"));
+  std::vector<Event> reversed = {events[2], events[1]};
+  EXPECT_THAT(explain(HasExactlyOneTerminal(create_flow()), reversed),
+              HasSubstr("comes before \"Create Started\""));
+  std::vector<Event> orphan = {events[0], events[2]};
+  EXPECT_THAT(explain(HasExactlyOneTerminal(create_flow()), orphan),
+              HasSubstr("which has 0 \"Create Started\" events"));
+}
+
+TEST_F(MatchersTest, TerminalIsAndEndedWith) {
+  const FlowDefinition flow = create_flow();
+  EXPECT_THAT(events[2], TerminalIs(flow, TerminalKind::aborted));
+  EXPECT_THAT(events[2], TerminalIs(flow, TerminalKind::aborted, "declined_terms"));
+  EXPECT_THAT(events[2], Not(TerminalIs(flow, TerminalKind::aborted, "cancelled")));
+  EXPECT_THAT(events[2], Not(TerminalIs(flow, TerminalKind::failed)));
+  EXPECT_THAT(events, EndedWith(flow, TerminalKind::aborted, "declined_terms"));
+  EXPECT_THAT(events, Not(EndedWith(flow, TerminalKind::completed)));
+
+  const std::string why = explain(EndedWith(flow, TerminalKind::completed), events);
+  EXPECT_THAT(why, HasSubstr("which is \"Create Aborted\", not the completed terminal "
+                             "\"Create Completed\""));
+  EXPECT_THAT(why, HasSubstr("#2 Create Started"));
+  EXPECT_THAT(explain(TerminalIs(flow, TerminalKind::aborted, "cancelled"), events[2]),
+              HasSubstr("whose reason is \"declined_terms\""));
+  EXPECT_EQ(DescribeMatcher<const Event&>(TerminalIs(flow, TerminalKind::failed, "api::Quota")),
+            "is the failed terminal \"Create Failed\" with error_class \"api::Quota\"");
+}
+
+TEST(Timeline, FormatsSequenceNameAndKeyProperties) {
+  Event identify;
+  identify.type = EventType::identify;
+  identify.user_id = "user-1";
+  Event failed;
+  failed.name = "Create Failed";
+  failed.properties = {{"sequence", 4},
+                       {"step", "api_call"},
+                       {"error_class", "api::Quota"},
+                       {"duration_ms", 12},
+                       {"plan", "free"}};
+  EXPECT_EQ(format_timeline({identify, failed}),
+            "  @1 identify user-1\n"
+            "  #4 Create Failed  step=api_call error_class=api::Quota duration_ms=12\n");
+  EXPECT_EQ(format_timeline({}), "  (no events recorded)\n");
+  TimelineOptions options;
+  options.keys = {"plan"};
+  options.indent = "";
+  EXPECT_EQ(format_timeline({failed}, options), "#4 Create Failed  plan=free\n");
+}
+
+}  // namespace
+}  // namespace flowproof::harness
