@@ -96,6 +96,16 @@ std::string PromptAnswer::describe() const {
   return out;
 }
 
+PromptAnswer PromptAnswer::make(Kind kind, std::string value, std::size_t index,
+                                QuestionMatch expect) {
+  PromptAnswer answer;
+  answer.kind = kind;
+  answer.value = std::move(value);
+  answer.index = index;
+  answer.expect = std::move(expect);
+  return answer;
+}
+
 namespace {
 
 std::string join(const std::vector<std::string>& items) {
@@ -270,12 +280,7 @@ ScriptedPrompter::~ScriptedPrompter() = default;
 
 ScriptedPrompter& ScriptedPrompter::add(PromptAnswer::Kind kind, QuestionMatch expect,
                                         std::string value, std::size_t index) {
-  PromptAnswer answer;
-  answer.kind = kind;
-  answer.value = std::move(value);
-  answer.index = index;
-  answer.expect = std::move(expect);
-  answers_.add(std::move(answer));
+  answers_.add(PromptAnswer::make(kind, std::move(value), index, std::move(expect)));
   return *this;
 }
 

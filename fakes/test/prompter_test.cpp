@@ -171,12 +171,26 @@ TEST(QuestionMatch, Describes) {
   EXPECT_FALSE(exactly("plan").matches("Choose a plan"));
 }
 
+TEST(PromptAnswer, FactoriesDescribeAsScriptLines) {
+  EXPECT_EQ(PromptAnswer::answer_yes().describe(), "yes()");
+  EXPECT_EQ(PromptAnswer::answer_no().describe(), "no()");
+  EXPECT_EQ(PromptAnswer::answer_default().describe(), "accept_default()");
+  EXPECT_EQ(PromptAnswer::choose("pro").describe(), "choose(\"pro\")");
+  EXPECT_EQ(PromptAnswer::choose_at(2).describe(), "choose_index(2)");
+  EXPECT_EQ(PromptAnswer::type_text("a\"b").describe(), "type_text(\"a\\\"b\")");
+  EXPECT_EQ(PromptAnswer::type_secret("hunter2").describe(), "type_secret(\"***\")");
+  EXPECT_EQ(PromptAnswer::interrupt().describe(), "interrupt()");
+  EXPECT_EQ(PromptAnswer::end_of_input().describe(), "end_of_input()");
+  EXPECT_EQ(PromptAnswer::make(PromptAnswer::Kind::no, "", 0, "terms").describe(),
+            "no() for a question containing \"terms\"");
+}
+
 // A source that always answers yes: the seam random fakes use.
 class AlwaysYes : public AnswerSource {
  public:
   std::optional<PromptAnswer> next_answer(const Prompt& prompt) override {
     seen.push_back(prompt.question);
-    return PromptAnswer{};
+    return PromptAnswer::answer_yes();
   }
   std::string position() const override { return "draw " + std::to_string(seen.size() + 1); }
   std::vector<std::string> seen;

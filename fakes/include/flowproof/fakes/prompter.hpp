@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace flowproof::fakes {
@@ -106,6 +107,30 @@ struct PromptAnswer {
 
   /// As a script line, e.g. `yes("terms")`, `choose("pro")`, `interrupt()`; secrets are masked.
   std::string describe() const;
+
+  /// An answer of the given kind (what the named factories below build).
+  static PromptAnswer make(Kind kind, std::string value = "", std::size_t index = 0,
+                           QuestionMatch expect = {});
+  /// Yes at a confirm.
+  static PromptAnswer answer_yes() { return make(Kind::yes); }
+  /// No at a confirm.
+  static PromptAnswer answer_no() { return make(Kind::no); }
+  /// Enter at a confirm or text prompt.
+  static PromptAnswer answer_default() { return make(Kind::accept_default); }
+  /// The option with this label at a select.
+  static PromptAnswer choose(std::string label) {
+    return make(Kind::choose_label, std::move(label));
+  }
+  /// The option at this index at a select.
+  static PromptAnswer choose_at(std::size_t index) { return make(Kind::choose_index, "", index); }
+  /// This text at a text prompt.
+  static PromptAnswer type_text(std::string text) { return make(Kind::text, std::move(text)); }
+  /// This secret at a secret prompt.
+  static PromptAnswer type_secret(std::string text) { return make(Kind::secret, std::move(text)); }
+  /// Ctrl-C at any prompt.
+  static PromptAnswer interrupt() { return make(Kind::interrupt); }
+  /// End of input at any prompt.
+  static PromptAnswer end_of_input() { return make(Kind::end_of_input); }
 };
 
 /// Where a FakePrompter gets its answers (a queue for scripts, draws for random fakes).
