@@ -14,13 +14,17 @@ std::string format_timeline(const std::vector<Event>& events, const TimelineOpti
     const bool has_properties = properties.is_object();
     auto sequence = has_properties ? properties.find(options.sequence_property) : properties.end();
     if (has_properties && sequence != properties.end() && !options.sequence_property.empty()) {
-      out += "#" + (sequence->is_string() ? sequence->get<std::string>() : sequence->dump());
+      // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "#" + std::string.
+      out += '#';
+      out += sequence->is_string() ? sequence->get<std::string>() : sequence->dump();
     } else {
-      out += "@" + std::to_string(position);
+      out += '@';
+      out += std::to_string(position);
     }
     out += ' ';
     if (event.type == EventType::identify) {
-      out += "identify " + event.user_id;
+      out += "identify ";
+      out += event.user_id;
     } else {
       out += event.name;
     }
@@ -31,7 +35,9 @@ std::string format_timeline(const std::vector<Event>& events, const TimelineOpti
       if (value == properties.end()) continue;
       out += first ? "  " : " ";
       first = false;
-      out += key + "=" + (value->is_string() ? value->get<std::string>() : value->dump());
+      out += key;
+      out += '=';
+      out += value->is_string() ? value->get<std::string>() : value->dump();
     }
     out += '\n';
   }
