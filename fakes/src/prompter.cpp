@@ -241,14 +241,19 @@ std::string FakePrompter::secret(const std::string& question) {
   return answer.value;
 }
 
-void ScriptedAnswers::add(PromptAnswer answer) { answers_.push_back(std::move(answer)); }
+void ScriptedAnswers::add(PromptAnswer answer) {
+  std::lock_guard lock(mutex_);
+  answers_.push_back(std::move(answer));
+}
 
 std::optional<PromptAnswer> ScriptedAnswers::next_answer(const Prompt&) {
+  std::lock_guard lock(mutex_);
   if (next_ >= answers_.size()) return std::nullopt;
   return answers_[next_++];
 }
 
 std::string ScriptedAnswers::position() const {
+  std::lock_guard lock(mutex_);
   if (next_ >= answers_.size()) {
     return "the end of the script (all " + std::to_string(answers_.size()) + " steps used)";
   }
@@ -256,6 +261,7 @@ std::string ScriptedAnswers::position() const {
 }
 
 std::string ScriptedAnswers::verify() const {
+  std::lock_guard lock(mutex_);
   if (next_ >= answers_.size()) return {};
   std::string out = "script unfinished: " + std::to_string(next_) + " of " +
                     std::to_string(answers_.size()) + " steps used; never asked for:\n";
@@ -265,7 +271,10 @@ std::string ScriptedAnswers::verify() const {
   return out;
 }
 
-std::size_t ScriptedAnswers::remaining() const { return answers_.size() - next_; }
+std::size_t ScriptedAnswers::remaining() const {
+  std::lock_guard lock(mutex_);
+  return answers_.size() - next_;
+}
 
 ScriptedPrompter::ScriptedPrompter() : detail::OwnedSession(true), FakePrompter(*owned_session) {
   set_source(answers_);

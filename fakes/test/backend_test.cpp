@@ -74,6 +74,14 @@ TEST(ScriptedBackend, ThrowIfErrorRaisesOneTypePerOutcome) {
   EXPECT_NO_THROW(backend.call("op", {}).throw_if_error());
 }
 
+TEST(ScriptedBackend, CallOrThrowReturnsSuccessOrThrowsTheTypedError) {
+  ScriptedBackend backend;
+  backend.on("update_plan").already_on_plan("pro").succeed({{"plan", "pro"}});
+  EXPECT_THROW(backend.call_or_throw("update_plan", {{"plan", "pro"}}), AlreadyOnPlan);
+  EXPECT_EQ(backend.call_or_throw("update_plan", {{"plan", "pro"}}).body["plan"], "pro");
+  EXPECT_EQ(backend.call_count("update_plan"), 2u);
+}
+
 TEST(ScriptedBackend, TypedExceptionsCarryTheResponseAndReadableNames) {
   ScriptedBackend backend;
   backend.on("update_plan").billing_required("card declined");

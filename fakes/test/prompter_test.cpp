@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace flowproof::fakes {
@@ -160,6 +162,22 @@ TEST(ScriptedPrompter, DefaultEndOfInputIsEndOfInput) {
   ScriptedPrompter prompter;
   prompter.end_of_input();
   EXPECT_THROW(prompter.select("Region", {"eu"}), EndOfInput);
+}
+
+TEST(ScriptedPrompter, ScriptIsSharedSafelyBetweenThreads) {
+  ScriptedPrompter prompter;
+  for (int i = 0; i < 200; ++i) prompter.yes();
+  std::vector<std::thread> threads;
+  std::atomic<int> yes_count{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) yes_count += prompter.confirm("Continue?", false) ? 1 : 0;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(yes_count.load(), 200);
+  EXPECT_EQ(prompter.verify(), "");
+  EXPECT_EQ(prompter.session().call_count(), 200u);
 }
 
 TEST(QuestionMatch, Describes) {

@@ -12,6 +12,7 @@
 //
 //   Response r = backend.call("create_application", {{"region", "eu-west-1"}});
 //   r.throw_if_error();                                // throws RegionUnavailable
+//   backend.call_or_throw("create_application", {});   // the same in one call: returns success
 //   EXPECT_EQ(backend.calls("create_application").size(), 1u);
 //
 // Products either branch on Response::outcome or let throw_if_error() raise a typed exception
@@ -142,6 +143,12 @@ class Backend {
   virtual ~Backend() = default;
   /// Performs one operation; error outcomes are returned, not thrown (see throw_if_error()).
   virtual Response call(std::string_view operation, const nlohmann::json& request) = 0;
+  /// call(), then throw_if_error(): the success response, or the outcome's typed exception.
+  Response call_or_throw(std::string_view operation, const nlohmann::json& request) {
+    Response response = call(operation, request);
+    response.throw_if_error();
+    return response;
+  }
 };
 
 /// One call as the log records it.

@@ -23,6 +23,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -177,7 +178,7 @@ class FakePrompter : public Prompter {
   AnswerSource* source_ = nullptr;
 };
 
-/// An AnswerSource that hands out a fixed list of answers in order.
+/// An AnswerSource that hands out a fixed list of answers in order. Thread-safe.
 class ScriptedAnswers : public AnswerSource {
  public:
   /// Appends one answer.
@@ -189,6 +190,7 @@ class ScriptedAnswers : public AnswerSource {
   std::size_t remaining() const;
 
  private:
+  mutable std::mutex mutex_;
   std::vector<PromptAnswer> answers_;
   std::size_t next_ = 0;
 };
