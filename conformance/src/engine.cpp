@@ -1,0 +1,642 @@
+// engine.cpp — sequence ordering and the flow rules (see engine.hpp and docs/checker.md).
+#include "engine.hpp"
+
+#include "normalize.hpp"
+#include "regex.hpp"
+
+#include <flowproof/conformance/rules.hpp>
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+namespace flowproof::conformance::detail {
+namespace {
+
+constexpr std::array<std::string_view, static_cast<std::size_t>(Rule::count)> kRuleIds = {
+    "FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008", "FP101", "FP102",
+    "FP103", "FP104", "FP105", "FP106", "FP107", "FP108", "FP109", "FP110", "FP201", "FP202"};
+
+// Defaults as rules.md states them, used when the catalogue does not know a rule.
+constexpr std::array<Severity, static_cast<std::size_t>(Rule::count)> kDefaults = {
+    Severity::error, Severity::error, Severity::error, Severity::warning, Severity::warning,
+    Severity::error, Severity::error, Severity::error, Severity::error,   Severity::error,
+    Severity::error, Severity::error, Severity::error, Severity::error,   Severity::error,
+    Severity::error, Severity::error, Severity::error, Severity::off,     Severity::off};
+
+std::string json_quoted(std::string_view text) {
+  std::string out;
+  append_json_string(text, out);
+  return out;
+}
+
+std::string list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) out += ", ";
+    append_json_string(items[i], out);
+  }
+  return out + "]";
+}
+
+}  // namespace
+
+std::string_view rule_id(Rule rule) { return kRuleIds[static_cast<std::size_t>(rule)]; }
+
+Findings::Findings(const Plan& plan, const CheckOptions& options,
+                   const std::vector<std::string>& inputs)
+    : inputs_(inputs) {
+  for (std::size_t i = 0; i < severity_.size(); ++i) {
+    std::string_view id = kRuleIds[i];
+    const RuleInfo* info = find_rule(id);
+    severity_[i] = info ? info->default_severity : kDefaults[i];
+    if (auto found = plan.rule_severity.find(std::string(id)); found != plan.rule_severity.end()) {
+      severity_[i] = found->second;
+    }
+    if (options.require_coverage && (i == static_cast<std::size_t>(Rule::fp201) ||
+                                     i == static_cast<std::size_t>(Rule::fp202))) {
+      severity_[i] = Severity::error;
+    }
+    if (auto found = options.severity_overrides.find(std::string(id));
+        found != options.severity_overrides.end()) {
+      severity_[i] = found->second;
+    }
+  }
+}
+
+void Findings::add(Rule rule, Violation violation) {
+  add(rule, severity(rule), std::move(violation));
+}
+
+void Findings::add(Rule rule, Severity severity, Violation violation) {
+  if (severity == Severity::off) return;
+  violation.rule = std::string(rule_id(rule));
+  const RuleInfo* info = find_rule(violation.rule);
+  violation.name = info ? std::string(info->name) : std::string();
+  violation.severity = severity;
+  auto rank = [&](const Location& at) {
+    auto found = std::find(inputs_.begin(), inputs_.end(), at.input);
+    return std::pair(found - inputs_.begin(), at.line);
+  };
+  std::stable_sort(violation.at.begin(), violation.at.end(),
+                   [&](const Location& a, const Location& b) { return rank(a) < rank(b); });
+  violations_.push_back(std::move(violation));
+}
+
+std::string Field::display() const { return is_string ? json_quoted(text) : text; }
+
+struct Engine::Instance {
+  int flow = -1;
+  std::uint32_t input = 0;
+  std::uint64_t line = 0;
+  std::int64_t sequence = 0;
+  bool has_sequence = false;
+  std::int64_t timestamp = 0;
+  bool has_timestamp = false;
+  struct Implied {
+    int intermediate;
+    std::uint32_t input;
+    std::uint64_t line;
+    std::int64_t sequence;
+    bool has_sequence;
+  };
+  std::vector<Implied> implied;
+};
+
+struct Engine::Invocation {
+  std::int64_t next_sequence = 0;
+  // The last event processed, for FP003's second location.
+  std::int64_t last_sequence = 0;
+  bool processed_any = false;
+  std::uint32_t last_input = 0;
+  std::uint64_t last_line = 0;
+  std::vector<Instance> open;  ///< innermost last
+  std::vector<bool> ended;     ///< per flow: an instance ended and no Started came since
+  std::vector<Field> constants;
+  std::vector<std::pair<std::uint32_t, std::uint64_t>> constant_at;
+  std::multimap<std::int64_t, EventRecord> buffer;  ///< ahead of a missing sequence number
+  struct Compact {
+    std::uint32_t input;
+    std::uint32_t name;
+    std::uint64_t line;
+    std::int64_t sequence;
+    bool has_sequence;
+    std::string step, reason, error_class, duration;  // display forms, empty when absent
+  };
+  std::vector<Compact> timeline;
+};
+
+Engine::Engine(const Plan& plan, const CheckOptions& options, Findings& findings,
+               const std::vector<std::string>& inputs)
+    : plan_(plan),
+      options_(options),
+      findings_(findings),
+      inputs_(inputs),
+      ordered_(plan.invocation.order.has_value()) {
+  implied_properties_.resize(plan.flows.size());
+  tallies_.resize(plan.flows.size());
+  for (std::size_t f = 0; f < plan.flows.size(); ++f) {
+    const Flow& flow = plan.flows[f];
+    std::set<std::string> names;
+    for (const auto& event : flow.events) {
+      if (!event.implies) continue;
+      for (const auto& [key, value] : event.implies->properties.items()) names.insert(key);
+    }
+    implied_properties_[f].assign(names.begin(), names.end());
+    tallies_[f].reasons_seen.assign(flow.reasons.size(), false);
+    tallies_[f].steps_failed.assign(flow.steps.size(), false);
+  }
+}
+
+Engine::~Engine() = default;
+
+std::uint32_t Engine::intern(std::string_view key) {
+  auto found = index_.find(key);
+  if (found != index_.end()) return found->second;
+  if (keys_.size() >= options_.limits.max_open_invocations) {
+    throw InputError("more than " + std::to_string(options_.limits.max_open_invocations) +
+                     " invocations (Limits::max_open_invocations)");
+  }
+  auto index = static_cast<std::uint32_t>(keys_.size());
+  keys_.emplace_back(key);
+  index_.emplace(std::string(key), index);
+  Invocation& invocation = invocations_.emplace_back();
+  invocation.next_sequence = plan_.invocation.sequence_start;
+  return index;
+}
+
+Location Engine::location(std::uint32_t input, std::uint64_t line, bool has_sequence,
+                          std::int64_t sequence) const {
+  Location at;
+  at.input = inputs_[input];
+  at.line = line;
+  if (has_sequence) at.sequence = sequence;
+  return at;
+}
+
+Location Engine::location(const EventRecord& record) const {
+  return location(record.input, record.line, record.has_sequence, record.sequence);
+}
+
+Violation Engine::violation(const EventRecord& record, int flow) const {
+  Violation v;
+  v.invocation = keys_[record.invocation];
+  if (flow >= 0) v.flow = plan_.flows[static_cast<std::size_t>(flow)].id;
+  v.event = record.name;
+  v.at.push_back(location(record));
+  return v;
+}
+
+std::string Engine::where(const EventRecord& record) const {
+  return record.has_sequence ? "sequence " + std::to_string(record.sequence)
+                             : "line " + std::to_string(record.line);
+}
+
+void Engine::add(EventRecord& record) {
+  Invocation& invocation = invocations_[record.invocation];
+  if (!ordered_) {
+    process(invocation, record);
+    return;
+  }
+  if (record.sequence == invocation.next_sequence) {
+    process(invocation, record);
+    ++invocation.next_sequence;
+    drain_ready(invocation);
+  } else if (record.sequence < invocation.next_sequence) {
+    // Its place in the order has passed: a duplicate (or a number below sequence_start).
+    if (record.sequence < plan_.invocation.sequence_start) {
+      Violation v = violation(record, record.role ? record.role->flow : -1);
+      v.message = "sequence " + std::to_string(record.sequence) + " is below sequence_start " +
+                  std::to_string(plan_.invocation.sequence_start);
+      findings_.add(Rule::fp004, std::move(v));
+    } else {
+      Violation v = violation(record, record.role ? record.role->flow : -1);
+      v.message = "sequence " + std::to_string(record.sequence) + " occurs more than once";
+      findings_.add(Rule::fp003, std::move(v));
+    }
+    process(invocation, record);
+  } else {
+    invocation.buffer.emplace(record.sequence, record);
+  }
+}
+
+void Engine::drain_ready(Invocation& invocation) {
+  while (!invocation.buffer.empty()) {
+    auto first = invocation.buffer.begin();
+    if (first->first > invocation.next_sequence) return;
+    EventRecord record = std::move(first->second);
+    invocation.buffer.erase(first);
+    if (record.sequence == invocation.next_sequence) {
+      ++invocation.next_sequence;
+    } else {
+      Violation v = violation(record, record.role ? record.role->flow : -1);
+      if (invocation.processed_any && invocation.last_sequence == record.sequence) {
+        v.at.push_back(
+            location(invocation.last_input, invocation.last_line, true, invocation.last_sequence));
+      }
+      v.message = "sequence " + std::to_string(record.sequence) + " occurs more than once";
+      findings_.add(Rule::fp003, std::move(v));
+    }
+    process(invocation, record);
+  }
+}
+
+void Engine::finish() {
+  for (std::size_t i = 0; i < invocations_.size(); ++i) {
+    Invocation& invocation = invocations_[i];
+    while (!invocation.buffer.empty()) {
+      auto first = invocation.buffer.begin();
+      EventRecord& record = first->second;
+      if (record.sequence > invocation.next_sequence) {
+        Violation v = violation(record, record.role ? record.role->flow : -1);
+        std::int64_t missing = record.sequence - invocation.next_sequence;
+        if (!invocation.processed_any &&
+            invocation.next_sequence == plan_.invocation.sequence_start) {
+          v.message = "invocation begins at sequence " + std::to_string(record.sequence) +
+                      ", not at sequence_start " + std::to_string(invocation.next_sequence);
+        } else if (missing == 1) {
+          v.message = "sequence " + std::to_string(invocation.next_sequence) +
+                      " never arrived (the sequence skips from " +
+                      std::to_string(invocation.next_sequence - 1) + " to " +
+                      std::to_string(record.sequence) + ")";
+        } else {
+          v.message = "sequences " + std::to_string(invocation.next_sequence) + " to " +
+                      std::to_string(record.sequence - 1) + " never arrived";
+        }
+        findings_.add(Rule::fp004, std::move(v));
+        invocation.next_sequence = record.sequence;
+      }
+      drain_ready(invocation);
+    }
+    // Whatever is still open never ended: innermost first.
+    while (!invocation.open.empty()) {
+      const Instance& instance = invocation.open.back();
+      const Flow& flow = plan_.flows[static_cast<std::size_t>(instance.flow)];
+      Violation v;
+      v.invocation = keys_[i];
+      v.flow = flow.id;
+      v.event = flow.started.name;
+      v.at.push_back(
+          location(instance.input, instance.line, instance.has_sequence, instance.sequence));
+      v.message = flow.id + " started at " +
+                  (instance.has_sequence ? "sequence " + std::to_string(instance.sequence)
+                                         : "line " + std::to_string(instance.line)) +
+                  " never ended";
+      findings_.add(Rule::fp103, std::move(v));
+      ++tallies_[static_cast<std::size_t>(instance.flow)].outcomes.open;
+      invocation.open.pop_back();
+    }
+  }
+}
+
+void Engine::process(Invocation& invocation, const EventRecord& record) {
+  invocation.processed_any = true;
+  invocation.last_sequence = record.sequence;
+  invocation.last_input = record.input;
+  invocation.last_line = record.line;
+
+  if (options_.keep_timelines) {
+    auto found = name_index_.find(record.name);
+    std::uint32_t name = 0;
+    if (found == name_index_.end()) {
+      name = static_cast<std::uint32_t>(names_.size());
+      names_.push_back(record.name);
+      name_index_.emplace(record.name, name);
+    } else {
+      name = found->second;
+    }
+    Invocation::Compact entry{
+        record.input, name, record.line, record.sequence, record.has_sequence, {}, {}, {}, {}};
+    if (record.step.present) entry.step = record.step.display();
+    if (record.reason.present) entry.reason = record.reason.display();
+    if (record.error_class.present) entry.error_class = record.error_class.display();
+    if (record.duration.present) entry.duration = record.duration.display();
+    invocation.timeline.push_back(std::move(entry));
+  }
+
+  // FP007: invocation-constant properties keep their first value.
+  if (!record.constants.empty()) {
+    if (invocation.constants.empty()) {
+      invocation.constants.resize(record.constants.size());
+      invocation.constant_at.resize(record.constants.size());
+    }
+    for (std::size_t c = 0; c < record.constants.size(); ++c) {
+      const Field& value = record.constants[c];
+      if (!value.present) continue;
+      Field& first = invocation.constants[c];
+      if (!first.present) {
+        first = value;
+        invocation.constant_at[c] = {record.input, record.line};
+      } else if (first.text != value.text || first.is_string != value.is_string) {
+        Violation v = violation(record, record.role ? record.role->flow : -1);
+        v.at.push_back(
+            location(invocation.constant_at[c].first, invocation.constant_at[c].second, false, 0));
+        v.message = plan_.invocation_constant[c] + " changed from " + first.display() + " to " +
+                    value.display() + " within one invocation";
+        findings_.add(Rule::fp007, std::move(v));
+      }
+    }
+  }
+
+  const EventRole* role = record.role;
+  if (role == nullptr) return;
+  switch (role->kind) {
+    case EventRole::Kind::started:
+      started(invocation, record, role->flow);
+      break;
+    case EventRole::Kind::completed:
+      terminal(invocation, record, role->flow, TerminalKind::completed);
+      break;
+    case EventRole::Kind::aborted:
+      terminal(invocation, record, role->flow, TerminalKind::aborted);
+      break;
+    case EventRole::Kind::failed:
+      terminal(invocation, record, role->flow, TerminalKind::failed);
+      break;
+    case EventRole::Kind::intermediate:
+      intermediate(invocation, record, role->flow, role->index);
+      break;
+    case EventRole::Kind::standalone:
+      break;
+  }
+}
+
+void Engine::close_nested(Invocation& invocation, std::size_t keep, const EventRecord& closer) {
+  while (invocation.open.size() > keep) {
+    const Instance& instance = invocation.open.back();
+    const Flow& flow = plan_.flows[static_cast<std::size_t>(instance.flow)];
+    Violation v;
+    v.invocation = keys_[closer.invocation];
+    v.flow = flow.id;
+    v.event = flow.started.name;
+    v.at.push_back(
+        location(instance.input, instance.line, instance.has_sequence, instance.sequence));
+    v.message = flow.id + " started at " +
+                (instance.has_sequence ? "sequence " + std::to_string(instance.sequence)
+                                       : "line " + std::to_string(instance.line)) +
+                " never ended (" + closer.name + " at " + where(closer) + " closed its container)";
+    findings_.add(Rule::fp103, std::move(v));
+    ++tallies_[static_cast<std::size_t>(instance.flow)].outcomes.open;
+    invocation.open.pop_back();
+  }
+}
+
+void Engine::started(Invocation& invocation, const EventRecord& record, int flow_index) {
+  const Flow& flow = plan_.flows[static_cast<std::size_t>(flow_index)];
+  // FP102: the same flow is already open; the earlier instance is replaced (its nested instances
+  // are closed as by a terminal).
+  for (std::size_t i = invocation.open.size(); i-- > 0;) {
+    if (invocation.open[i].flow != flow_index) continue;
+    const Instance& earlier = invocation.open[i];
+    Violation v = violation(record, flow_index);
+    v.at.push_back(location(earlier.input, earlier.line, earlier.has_sequence, earlier.sequence));
+    v.message = flow.id + " started again at " + where(record) + " while the instance started at " +
+                (earlier.has_sequence ? "sequence " + std::to_string(earlier.sequence)
+                                      : "line " + std::to_string(earlier.line)) +
+                " was still open";
+    findings_.add(Rule::fp102, std::move(v));
+    close_nested(invocation, i + 1, record);
+    ++tallies_[static_cast<std::size_t>(flow_index)].outcomes.open;
+    invocation.open.pop_back();
+    break;
+  }
+  // FP110: the innermost open instance must list this flow in `contains`.
+  if (!invocation.open.empty()) {
+    const Flow& outer = plan_.flows[static_cast<std::size_t>(invocation.open.back().flow)];
+    if (std::find(outer.contains.begin(), outer.contains.end(), flow.id) == outer.contains.end()) {
+      Violation v = violation(record, flow_index);
+      const Instance& container = invocation.open.back();
+      v.at.push_back(
+          location(container.input, container.line, container.has_sequence, container.sequence));
+      v.message = flow.id + " started at " + where(record) + " inside an open " + outer.id +
+                  " instance, which does not list it in contains";
+      findings_.add(Rule::fp110, std::move(v));
+    }
+  }
+  Instance instance;
+  instance.flow = flow_index;
+  instance.input = record.input;
+  instance.line = record.line;
+  instance.sequence = record.sequence;
+  instance.has_sequence = record.has_sequence;
+  instance.timestamp = record.timestamp;
+  instance.has_timestamp = record.has_timestamp;
+  invocation.open.push_back(std::move(instance));
+  if (static_cast<std::size_t>(flow_index) < invocation.ended.size()) {
+    invocation.ended[static_cast<std::size_t>(flow_index)] = false;
+  }
+  ++instances_;
+  ++tallies_[static_cast<std::size_t>(flow_index)].outcomes.instances;
+}
+
+void Engine::intermediate(Invocation& invocation, const EventRecord& record, int flow_index,
+                          int index) {
+  const Flow& flow = plan_.flows[static_cast<std::size_t>(flow_index)];
+  for (std::size_t i = invocation.open.size(); i-- > 0;) {
+    Instance& instance = invocation.open[i];
+    if (instance.flow != flow_index) continue;
+    if (flow.events[static_cast<std::size_t>(index)].implies) {
+      instance.implied.push_back(
+          {index, record.input, record.line, record.sequence, record.has_sequence});
+    }
+    return;
+  }
+  Violation v = violation(record, flow_index);
+  v.message =
+      record.name + " at " + where(record) + " occurred while no " + flow.id + " instance was open";
+  findings_.add(Rule::fp101, std::move(v));
+}
+
+void Engine::terminal(Invocation& invocation, const EventRecord& record, int flow_index,
+                      TerminalKind kind) {
+  const Flow& flow = plan_.flows[static_cast<std::size_t>(flow_index)];
+  std::size_t position = invocation.open.size();
+  for (std::size_t i = invocation.open.size(); i-- > 0;) {
+    if (invocation.open[i].flow == flow_index) {
+      position = i;
+      break;
+    }
+  }
+  if (position == invocation.open.size()) {
+    // An orphan: FP104 when an instance of this flow ended earlier, FP101 otherwise.
+    bool ended = static_cast<std::size_t>(flow_index) < invocation.ended.size() &&
+                 invocation.ended[static_cast<std::size_t>(flow_index)];
+    Violation v = violation(record, flow_index);
+    if (ended) {
+      v.message = record.name + " at " + where(record) + " is a second terminal for a " + flow.id +
+                  " instance that had already ended";
+      findings_.add(Rule::fp104, std::move(v));
+    } else {
+      v.message = record.name + " at " + where(record) + " occurred while no " + flow.id +
+                  " instance was open";
+      findings_.add(Rule::fp101, std::move(v));
+    }
+    check_terminal(Instance{}, record, flow_index, kind, false);
+    return;
+  }
+  close_nested(invocation, position + 1, record);
+  Instance instance = std::move(invocation.open.back());
+  invocation.open.pop_back();
+  check_terminal(instance, record, flow_index, kind, true);
+  if (invocation.ended.size() < plan_.flows.size()) invocation.ended.resize(plan_.flows.size());
+  invocation.ended[static_cast<std::size_t>(flow_index)] = true;
+  if (invocation.open.empty()) std::vector<Instance>().swap(invocation.open);
+
+  FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
+  switch (kind) {
+    case TerminalKind::completed:
+      ++tally.outcomes.completed;
+      break;
+    case TerminalKind::aborted: {
+      std::string reason =
+          record.reason.present && record.reason.is_string ? record.reason.text : std::string();
+      ++tally.outcomes.aborted[reason];
+      auto found = std::find(flow.reasons.begin(), flow.reasons.end(), reason);
+      if (record.reason.present && found != flow.reasons.end()) {
+        tally.reasons_seen[static_cast<std::size_t>(found - flow.reasons.begin())] = true;
+      }
+      break;
+    }
+    case TerminalKind::failed: {
+      std::string step =
+          record.step.present && record.step.is_string ? record.step.text : std::string();
+      ++tally.outcomes.failed[step];
+      auto found = std::find(flow.steps.begin(), flow.steps.end(), step);
+      if (record.step.present && found != flow.steps.end()) {
+        tally.steps_failed[static_cast<std::size_t>(found - flow.steps.begin())] = true;
+      }
+      break;
+    }
+  }
+}
+
+void Engine::check_terminal(const Instance& instance, const EventRecord& record, int flow_index,
+                            TerminalKind kind, bool has_instance) {
+  const Flow& flow = plan_.flows[static_cast<std::size_t>(flow_index)];
+  auto report = [&](Rule rule, std::string message) {
+    Violation v = violation(record, flow_index);
+    v.message = std::move(message);
+    findings_.add(rule, std::move(v));
+  };
+  // FP105: Aborted and Failed name a declared step.
+  if (kind != TerminalKind::completed && findings_.on(Rule::fp105)) {
+    if (!record.step.present) {
+      report(Rule::fp105, record.name + " has no " + flow.step_property);
+    } else if (!record.step.is_string || std::find(flow.steps.begin(), flow.steps.end(),
+                                                   record.step.text) == flow.steps.end()) {
+      report(Rule::fp105, flow.step_property + " " + record.step.display() + " is not one of " +
+                              flow.id + "'s steps " + list(flow.steps));
+    }
+  }
+  // FP106: Aborted carries a declared reason; Completed and Failed carry none.
+  if (findings_.on(Rule::fp106)) {
+    if (kind == TerminalKind::aborted) {
+      if (!record.reason.present) {
+        if (flow.reason_required)
+          report(Rule::fp106, record.name + " has no " + flow.reason_property);
+      } else if (!record.reason.is_string || std::find(flow.reasons.begin(), flow.reasons.end(),
+                                                       record.reason.text) == flow.reasons.end()) {
+        report(Rule::fp106, flow.reason_property + " " + record.reason.display() +
+                                " is not one of " + flow.id + "'s reasons " + list(flow.reasons));
+      }
+    } else if (record.reason.present) {
+      report(Rule::fp106, record.name + " carries a " + flow.reason_property + " (" +
+                              record.reason.display() + "); only an Aborted may");
+    }
+  }
+  // FP107: Failed carries an error class that matches the expression in full.
+  if (kind == TerminalKind::failed && findings_.on(Rule::fp107)) {
+    if (!record.error_class.present) {
+      report(Rule::fp107, record.name + " has no " + flow.error_property);
+    } else if (!record.error_class.is_string ||
+               (flow.error_class && !flow.error_class->full_match(record.error_class.text))) {
+      report(Rule::fp107, flow.error_property + " " + record.error_class.display() +
+                              " does not match " + flow.error_class_pattern);
+    }
+  }
+  // FP108: the duration is present where required, a sane integer, and fits the span.
+  if (flow.duration && findings_.on(Rule::fp108)) {
+    const DurationRule& rule = *flow.duration;
+    bool required =
+        rule.on.empty() ? true : std::find(rule.on.begin(), rule.on.end(), kind) != rule.on.end();
+    if (!record.duration.present) {
+      if (required) report(Rule::fp108, record.name + " has no " + rule.property);
+    } else if (!record.duration_is_integer || record.duration_ms < 0) {
+      report(Rule::fp108,
+             rule.property + " " + record.duration.display() + " is not a non-negative integer");
+    } else if (record.duration_ms > rule.max_ms) {
+      report(Rule::fp108, rule.property + " " + std::to_string(record.duration_ms) +
+                              " exceeds max_ms " + std::to_string(rule.max_ms));
+    } else if (has_instance && instance.has_timestamp && record.has_timestamp) {
+      std::int64_t span = record.timestamp - instance.timestamp;
+      if (record.duration_ms > span + rule.tolerance_ms) {
+        report(Rule::fp108, rule.property + " " + std::to_string(record.duration_ms) +
+                                " exceeds the " + std::to_string(span) +
+                                " ms between Started and " + record.name + " by more than " +
+                                std::to_string(rule.tolerance_ms) + " ms");
+      }
+    }
+  }
+  // FP109: every implication recorded in the instance holds for this terminal.
+  if (has_instance && !instance.implied.empty() && findings_.on(Rule::fp109)) {
+    const auto& names = implied_properties_[static_cast<std::size_t>(flow_index)];
+    for (const auto& mark : instance.implied) {
+      const IntermediateEvent& event = flow.events[static_cast<std::size_t>(mark.intermediate)];
+      const Implication& implies = *event.implies;
+      std::vector<std::string> broken;
+      if (implies.terminal != kind) {
+        broken.push_back("a terminal of kind " + std::string(to_string(implies.terminal)) +
+                         ", not " + std::string(to_string(kind)));
+      }
+      for (const auto& [key, value] : implies.properties.items()) {
+        auto at = std::find(names.begin(), names.end(), key) - names.begin();
+        const Field* got = static_cast<std::size_t>(at) < record.implied.size()
+                               ? &record.implied[static_cast<std::size_t>(at)]
+                               : nullptr;
+        std::string want = canonical(value);
+        std::string have;
+        if (got && got->present) have = got->is_string ? json_quoted(got->text) : got->text;
+        if (have != want) {
+          broken.push_back(key + " " + want + " (got " + (have.empty() ? "none" : have) + ")");
+        }
+      }
+      if (broken.empty()) continue;
+      Violation v = violation(record, flow_index);
+      v.at.push_back(location(mark.input, mark.line, mark.has_sequence, mark.sequence));
+      std::string message = event.name + " implies ";
+      for (std::size_t i = 0; i < broken.size(); ++i) message += (i ? ", " : "") + broken[i];
+      v.message = message + "; the instance ended with " + record.name;
+      findings_.add(Rule::fp109, std::move(v));
+    }
+  }
+}
+
+std::map<std::string, std::vector<TimelineEntry>> Engine::timelines(
+    const std::vector<Violation>& violations, std::size_t limit) const {
+  std::map<std::string, std::vector<TimelineEntry>> out;
+  if (!options_.keep_timelines) return out;
+  for (const Violation& v : violations) {
+    if (out.size() >= limit) break;
+    if (!v.invocation || out.count(*v.invocation)) continue;
+    auto found = index_.find(*v.invocation);
+    if (found == index_.end()) continue;
+    std::vector<TimelineEntry> entries;
+    for (const auto& compact : invocations_[found->second].timeline) {
+      TimelineEntry entry;
+      entry.at = location(compact.input, compact.line, compact.has_sequence, compact.sequence);
+      entry.event = names_[compact.name];
+      auto put = [&](const char* key, const std::string& display) {
+        if (!display.empty()) entry.properties[key] = nlohmann::json::parse(display);
+      };
+      put("step", compact.step);
+      put("reason", compact.reason);
+      put("error_class", compact.error_class);
+      put("duration", compact.duration);
+      entries.push_back(std::move(entry));
+    }
+    out.emplace(*v.invocation, std::move(entries));
+  }
+  return out;
+}
+
+}  // namespace flowproof::conformance::detail

@@ -1,0 +1,185 @@
+// engine.hpp (internal) — the rule engine: per-invocation state, sequence ordering with a reorder
+// buffer only for events that arrive ahead of a missing sequence number, and the flow rules
+// (FP003/FP004, FP007, FP101-FP110). The checker hands it one small owned record per event.
+//
+//   Findings findings(plan, options, inputs);     // inputs: names in the order read
+//   Engine engine(plan, options, findings);
+//   EventRecord& record = engine.scratch();        // fill, then:
+//   engine.add(record);
+//   engine.finish();                                // drains buffers, closes open instances
+#pragma once
+
+#include <flowproof/conformance/checker.hpp>
+#include <flowproof/conformance/plan.hpp>
+#include <flowproof/conformance/report.hpp>
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace flowproof::conformance::detail {
+
+/// The rules the checker evaluates, in id order.
+enum class Rule : std::uint8_t {
+  fp001,
+  fp002,
+  fp003,
+  fp004,
+  fp005,
+  fp006,
+  fp007,
+  fp008,
+  fp101,
+  fp102,
+  fp103,
+  fp104,
+  fp105,
+  fp106,
+  fp107,
+  fp108,
+  fp109,
+  fp110,
+  fp201,
+  fp202,
+  count
+};
+/// "FP103" for Rule::fp103.
+std::string_view rule_id(Rule rule);
+
+/// Effective severities and the violations found so far.
+class Findings {
+ public:
+  /// Severity: the rule's default, then the plan's `rules`, then require_coverage, then the
+  /// options' overrides.
+  Findings(const Plan& plan, const CheckOptions& options, const std::vector<std::string>& inputs);
+  Severity severity(Rule rule) const { return severity_[static_cast<std::size_t>(rule)]; }
+  bool on(Rule rule) const { return severity(rule) != Severity::off; }
+  /// Records a violation of `rule` (dropped when the rule is off); fills rule, name, severity.
+  void add(Rule rule, Violation violation);
+  /// Records a violation at a given severity (the min_coverage finding).
+  void add(Rule rule, Severity severity, Violation violation);
+  std::vector<Violation>& violations() { return violations_; }
+
+ private:
+  std::array<Severity, static_cast<std::size_t>(Rule::count)> severity_{};
+  std::vector<Violation> violations_;
+  const std::vector<std::string>& inputs_;
+};
+
+/// A property value carried by an event: a string's text, or the canonical JSON of anything else.
+struct Field {
+  bool present = false;
+  bool is_string = false;
+  std::string text;
+  void clear() {
+    present = false;
+    is_string = false;
+    text.clear();
+  }
+  /// The value as JSON for messages ("\"free\"", "120").
+  std::string display() const;
+};
+
+/// What the engine needs of one event; everything else was checked when it was read.
+struct EventRecord {
+  const EventRole* role = nullptr;  ///< null for an event the plan does not declare
+  std::string name;
+  std::uint32_t invocation = 0;
+  std::uint32_t input = 0;
+  std::uint64_t line = 0;
+  std::uint64_t arrival = 0;
+  std::int64_t sequence = 0;
+  bool has_sequence = false;
+  std::int64_t timestamp = 0;
+  bool has_timestamp = false;
+  // Terminal properties (filled for terminals only).
+  Field step, reason, error_class, duration;
+  bool duration_is_integer = false;
+  std::int64_t duration_ms = 0;
+  std::vector<Field> implied;    ///< parallel to Engine::implied_properties(flow)
+  std::vector<Field> constants;  ///< parallel to Plan::invocation_constant
+};
+
+/// Per-flow tallies for the report and for coverage.
+struct FlowTally {
+  FlowOutcomes outcomes;
+  std::vector<bool> reasons_seen;  ///< parallel to Flow::reasons
+  std::vector<bool> steps_failed;  ///< parallel to Flow::steps
+};
+
+class Engine {
+ public:
+  Engine(const Plan& plan, const CheckOptions& options, Findings& findings,
+         const std::vector<std::string>& inputs);
+  ~Engine();
+
+  /// The index of an invocation key, creating it on first sight.
+  std::uint32_t intern(std::string_view key);
+  /// Number of invocations seen.
+  std::size_t invocation_count() const { return keys_.size(); }
+  const std::string& key(std::uint32_t invocation) const { return keys_[invocation]; }
+
+  /// Property names of a flow's terminals that some `implies` of the flow constrains.
+  const std::vector<std::string>& implied_properties(int flow) const {
+    return implied_properties_[static_cast<std::size_t>(flow)];
+  }
+
+  /// A reusable record to fill for the next add().
+  EventRecord& scratch() { return scratch_; }
+  /// Takes one event in arrival order; processes it now, or buffers it until the sequence
+  /// numbers before it arrive.
+  void add(EventRecord& record);
+  /// End of input: drains every reorder buffer in (sequence, arrival) order, then reports every
+  /// instance still open (FP103).
+  void finish();
+
+  const std::vector<FlowTally>& tallies() const { return tallies_; }
+  std::uint64_t instances() const { return instances_; }
+  /// Timelines of invocations with findings (keep_timelines), at most `limit` of them.
+  std::map<std::string, std::vector<TimelineEntry>> timelines(
+      const std::vector<Violation>& violations, std::size_t limit) const;
+
+ private:
+  struct Invocation;
+  struct Instance;
+  void process(Invocation& invocation, const EventRecord& record);
+  void drain_ready(Invocation& invocation);
+  void started(Invocation& invocation, const EventRecord& record, int flow);
+  void terminal(Invocation& invocation, const EventRecord& record, int flow, TerminalKind kind);
+  void intermediate(Invocation& invocation, const EventRecord& record, int flow, int index);
+  void check_terminal(const Instance& instance, const EventRecord& record, int flow,
+                      TerminalKind kind, bool has_instance);
+  void close_nested(Invocation& invocation, std::size_t keep, const EventRecord& closer);
+  Location location(std::uint32_t input, std::uint64_t line, bool has_sequence,
+                    std::int64_t sequence) const;
+  Location location(const EventRecord& record) const;
+  Violation violation(const EventRecord& record, int flow) const;
+  std::string where(const EventRecord& record) const;
+
+  const Plan& plan_;
+  const CheckOptions& options_;
+  Findings& findings_;
+  const std::vector<std::string>& inputs_;
+  bool ordered_;
+  std::vector<std::vector<std::string>> implied_properties_;
+  std::vector<Invocation> invocations_;
+  std::vector<std::string> keys_;
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> index_;
+  std::vector<FlowTally> tallies_;
+  std::uint64_t instances_ = 0;
+  EventRecord scratch_;
+  std::vector<std::string> names_;  ///< interned event names for timelines
+  std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> name_index_;
+};
+
+}  // namespace flowproof::conformance::detail

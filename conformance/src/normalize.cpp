@@ -1,0 +1,330 @@
+// normalize.cpp — event views over Segment and Amplitude shapes, pointers, timestamps, canonical
+// values (see normalize.hpp).
+#include "normalize.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+namespace flowproof::conformance::detail {
+namespace {
+
+std::string unescape_token(std::string_view token) {
+  std::string out;
+  out.reserve(token.size());
+  for (std::size_t i = 0; i < token.size(); ++i) {
+    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
+      out.push_back(token[i + 1] == '0' ? '~' : '/');
+      ++i;
+    } else {
+      out.push_back(token[i]);
+    }
+  }
+  return out;
+}
+
+std::string_view amplitude_name(std::string_view segment_name) {
+  if (segment_name == "event") return "event_type";
+  if (segment_name == "properties") return "event_properties";
+  if (segment_name == "timestamp") return "time";
+  if (segment_name == "userId") return "user_id";
+  if (segment_name == "anonymousId") return "device_id";
+  if (segment_name == "messageId") return "insert_id";
+  return segment_name;
+}
+
+bool digits(std::string_view text, std::size_t pos, std::size_t count, int& out) {
+  if (pos + count > text.size()) return false;
+  int value = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    char c = text[i];
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  out = value;
+  return true;
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void append_number(double value, std::string& out) {
+  if (std::isfinite(value) && std::floor(value) == value && std::fabs(value) < 9.2e18) {
+    out += std::to_string(static_cast<std::int64_t>(value));
+    return;
+  }
+  char buffer[32];
+  int n = std::snprintf(buffer, sizeof buffer, "%.17g", value);
+  out.append(buffer, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+ViewResult make_event_view(simdjson::dom::element element, EventView& view) {
+  view.root = element;
+  simdjson::dom::object object = element.get_object().value_unsafe();
+  view.has_properties = false;
+  simdjson::dom::element name;
+  simdjson::dom::element properties;
+  if (object["event_type"].get(name) == simdjson::SUCCESS) {
+    view.shape = Shape::amplitude;
+    if (object["event_properties"].get(properties) == simdjson::SUCCESS) {
+      view.has_properties = true;
+    }
+  } else {
+    view.shape = Shape::segment;
+    std::string_view type;
+    if (object["type"].get(type) == simdjson::SUCCESS && type != "track")
+      return ViewResult::skipped;
+    simdjson::dom::element type_element;
+    if (object["type"].get(type_element) == simdjson::SUCCESS && !type_element.is_string()) {
+      return ViewResult::no_name;
+    }
+    if (object["event"].get(name) != simdjson::SUCCESS) return ViewResult::no_name;
+    if (object["properties"].get(properties) == simdjson::SUCCESS) view.has_properties = true;
+  }
+  std::string_view name_text;
+  if (name.get(name_text) != simdjson::SUCCESS || name_text.empty()) return ViewResult::no_name;
+  view.name = name_text;
+  if (view.has_properties) {
+    if (properties.is_null()) {
+      view.has_properties = false;
+    } else if (!properties.is_object()) {
+      return ViewResult::bad_properties;
+    } else {
+      view.properties = properties;
+    }
+  }
+  return ViewResult::event;
+}
+
+CompiledPointer::CompiledPointer(std::string_view pointer) : text_(pointer) {
+  if (pointer.empty()) return;
+  whole_ = false;
+  std::string_view rest = pointer.substr(1);
+  std::size_t slash = rest.find('/');
+  first_ = unescape_token(rest.substr(0, slash));
+  rest_ = slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash));
+  amplitude_first_ = std::string(amplitude_name(first_));
+}
+
+bool CompiledPointer::resolve(const EventView& event, simdjson::dom::element& out) const {
+  if (whole_) {
+    out = event.root;
+    return true;
+  }
+  const std::string& member = event.shape == Shape::amplitude ? amplitude_first_ : first_;
+  simdjson::dom::element value;
+  if (event.root.get_object().value_unsafe()[member].get(value) != simdjson::SUCCESS) return false;
+  if (rest_.empty()) {
+    out = value;
+    return true;
+  }
+  return value.at_pointer(rest_).get(out) == simdjson::SUCCESS;
+}
+
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view t) {
+  int year, month, day, hour, minute, second;
+  if (!digits(t, 0, 4, year) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, month) ||
+      t[7] != '-' || !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't') ||
+      !digits(t, 11, 2, hour) || t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' ||
+      !digits(t, 17, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  std::size_t pos = 19;
+  std::int64_t millis = 0;
+  if (pos < t.size() && (t[pos] == '.' || t[pos] == ',')) {
+    ++pos;
+    int count = 0;
+    std::int64_t fraction = 0;
+    while (pos < t.size() && t[pos] >= '0' && t[pos] <= '9') {
+      if (count < 3) fraction = fraction * 10 + (t[pos] - '0');
+      ++count;
+      ++pos;
+    }
+    if (count == 0) return std::nullopt;
+    for (int i = count; i < 3; ++i) fraction *= 10;
+    millis = fraction;
+  }
+  if (pos >= t.size()) return std::nullopt;  // a zone is required
+  std::int64_t offset_minutes = 0;
+  if (t[pos] == 'Z' || t[pos] == 'z') {
+    ++pos;
+  } else if (t[pos] == '+' || t[pos] == '-') {
+    int sign = t[pos] == '-' ? -1 : 1;
+    int oh, om;
+    if (!digits(t, pos + 1, 2, oh)) return std::nullopt;
+    pos += 3;
+    if (pos < t.size() && t[pos] == ':') ++pos;
+    if (!digits(t, pos, 2, om)) return std::nullopt;
+    pos += 2;
+    offset_minutes = sign * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  if (pos != t.size()) return std::nullopt;
+  std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  return seconds * 1000 + millis;
+}
+
+std::optional<std::int64_t> timestamp_ms(simdjson::dom::element value) {
+  std::string_view text;
+  if (value.get(text) == simdjson::SUCCESS) return parse_iso8601_ms(text);
+  return integer_value(value);
+}
+
+std::optional<std::int64_t> integer_value(simdjson::dom::element value) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::INT64:
+      return value.get_int64().value_unsafe();
+    case simdjson::dom::element_type::UINT64: {
+      std::uint64_t u = value.get_uint64().value_unsafe();
+      if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+      return static_cast<std::int64_t>(u);
+    }
+    case simdjson::dom::element_type::DOUBLE: {
+      double d = value.get_double().value_unsafe();
+      if (!std::isfinite(d) || std::floor(d) != d || std::fabs(d) >= 9.2e18) return std::nullopt;
+      return static_cast<std::int64_t>(d);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+void append_json_string(std::string_view text, std::string& out) {
+  out.push_back('"');
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (u < 0x20) {
+      char buffer[8];
+      std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
+      out += buffer;
+    } else {
+      out.push_back(c);
+    }
+  }
+  out.push_back('"');
+}
+
+void append_canonical(simdjson::dom::element value, std::string& out) {
+  using simdjson::dom::element_type;
+  switch (value.type()) {
+    case element_type::STRING:
+      append_json_string(value.get_string().value_unsafe(), out);
+      return;
+    case element_type::INT64:
+      out += std::to_string(value.get_int64().value_unsafe());
+      return;
+    case element_type::UINT64:
+      out += std::to_string(value.get_uint64().value_unsafe());
+      return;
+    case element_type::DOUBLE:
+      append_number(value.get_double().value_unsafe(), out);
+      return;
+    case element_type::BOOL:
+      out += value.get_bool().value_unsafe() ? "true" : "false";
+      return;
+    case element_type::NULL_VALUE:
+      out += "null";
+      return;
+    case element_type::ARRAY: {
+      out.push_back('[');
+      bool first = true;
+      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_canonical(item, out);
+      }
+      out.push_back(']');
+      return;
+    }
+    case element_type::OBJECT: {
+      std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
+      for (auto field : value.get_object().value_unsafe())
+        members.emplace_back(field.key, field.value);
+      std::stable_sort(members.begin(), members.end(),
+                       [](const auto& a, const auto& b) { return a.first < b.first; });
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, item] : members) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(key, out);
+        out.push_back(':');
+        append_canonical(item, out);
+      }
+      out.push_back('}');
+      return;
+    }
+  }
+}
+
+std::string canonical(const nlohmann::json& value) {
+  std::string out;
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      append_json_string(value.get_ref<const std::string&>(), out);
+      break;
+    case nlohmann::json::value_t::number_integer:
+      out = std::to_string(value.get<std::int64_t>());
+      break;
+    case nlohmann::json::value_t::number_unsigned:
+      out = std::to_string(value.get<std::uint64_t>());
+      break;
+    case nlohmann::json::value_t::number_float:
+      append_number(value.get<double>(), out);
+      break;
+    case nlohmann::json::value_t::boolean:
+      out = value.get<bool>() ? "true" : "false";
+      break;
+    case nlohmann::json::value_t::array: {
+      out.push_back('[');
+      bool first = true;
+      for (const auto& item : value) {
+        if (!first) out.push_back(',');
+        first = false;
+        out += canonical(item);
+      }
+      out.push_back(']');
+      break;
+    }
+    case nlohmann::json::value_t::object: {  // nlohmann keeps keys sorted
+      out.push_back('{');
+      bool first = true;
+      for (const auto& [key, item] : value.items()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(key, out);
+        out.push_back(':');
+        out += canonical(item);
+      }
+      out.push_back('}');
+      break;
+    }
+    default:
+      out = "null";
+      break;
+  }
+  return out;
+}
+
+}  // namespace flowproof::conformance::detail

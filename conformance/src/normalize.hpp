@@ -1,0 +1,84 @@
+// normalize.hpp (internal) — one view over the event shapes the checker reads (Segment track,
+// Amplitude event), JSON pointers evaluated against the normalised Segment shape, timestamps and
+// canonical values.
+//
+//   EventView view;
+//   if (make_event_view(object, view) == ViewResult::event) {
+//     CompiledPointer key("/properties/invocation_id");
+//     simdjson::dom::element value;
+//     if (key.resolve(view, value)) { ... }
+//   }
+#pragma once
+
+#include <simdjson.h>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace flowproof::conformance::detail {
+
+/// Which producer's shape an event object has.
+enum class Shape { segment, amplitude };
+
+/// An event object seen through the normalised Segment shape; views point into the parsed document.
+struct EventView {
+  simdjson::dom::element root;  ///< the event object
+  Shape shape = Shape::segment;
+  std::string_view name;
+  simdjson::dom::element properties;  ///< valid only when has_properties
+  bool has_properties = false;
+};
+
+/// What one JSON object of a stream is.
+enum class ViewResult {
+  event,          ///< a track call or an Amplitude event: `view` is filled
+  skipped,        ///< another Segment call type (identify, page, ...)
+  no_name,        ///< an event whose name is missing, not a string or empty
+  bad_properties  ///< `properties` / `event_properties` present but not an object
+};
+
+/// Classifies a single event object (not a batch or upload) and fills the view.
+ViewResult make_event_view(simdjson::dom::element object, EventView& view);
+
+/// A JSON pointer into the normalised event, split once so that resolving it allocates nothing.
+class CompiledPointer {
+ public:
+  CompiledPointer() = default;
+  explicit CompiledPointer(std::string_view pointer);
+  /// Finds the value; false when absent.
+  bool resolve(const EventView& event, simdjson::dom::element& out) const;
+  const std::string& text() const { return text_; }
+  bool empty() const { return text_.empty(); }
+
+ private:
+  std::string text_;
+  std::string first_;            ///< first token, unescaped
+  std::string amplitude_first_;  ///< the same member in Amplitude's naming
+  std::string rest_;             ///< the remaining pointer ("" or "/a/b")
+  bool whole_ = true;
+};
+
+/// Parses an ISO-8601 date-time with `Z` or an offset ("2026-06-10T11:27:00.001Z",
+/// "...+02:00") to epoch milliseconds; nullopt when it is not one.
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
+
+/// A timestamp value (ISO-8601 string or integer epoch milliseconds) in epoch milliseconds.
+std::optional<std::int64_t> timestamp_ms(simdjson::dom::element value);
+
+/// An integer, accepting integer-valued floats such as 120.0; nullopt for anything else.
+std::optional<std::int64_t> integer_value(simdjson::dom::element value);
+
+/// Appends the canonical JSON of a value (minified, integer-valued numbers as integers, object
+/// keys sorted) so that equal JSON values compare equal as text.
+void append_canonical(simdjson::dom::element value, std::string& out);
+/// The canonical JSON of an nlohmann value, comparable with append_canonical's output.
+std::string canonical(const nlohmann::json& value);
+
+/// Appends `text` as a JSON string literal (quotes included).
+void append_json_string(std::string_view text, std::string& out);
+
+}  // namespace flowproof::conformance::detail

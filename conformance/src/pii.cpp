@@ -1,0 +1,148 @@
+// pii.cpp — personal-data scanning of event properties (see pii.hpp).
+#include "pii.hpp"
+
+#include "regex.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <stdexcept>
+
+namespace flowproof::conformance::detail {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool equal_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void append_token(std::string_view key, std::string& path) {
+  path.push_back('/');
+  for (char c : key) {
+    if (c == '~') {
+      path += "~0";
+    } else if (c == '/') {
+      path += "~1";
+    } else {
+      path.push_back(c);
+    }
+  }
+}
+
+constexpr std::size_t kMaxCachedLength = 256;
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> PiiScanner::default_patterns() {
+  return {{"email", R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})"},
+          {"bearer_token", R"((?i)\bbearer\s+[A-Za-z0-9._~+/=-]{8,})"},
+          {"hex_secret", R"(\b[0-9a-fA-F]{32,}\b)"},
+          {"base64_secret", R"([A-Za-z0-9+/]{32,}={0,2})"}};
+}
+
+PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit) : cache_limit_(cache_limit) {
+  for (const auto& key : rules.deny_keys) deny_keys_.push_back(lower(key));
+  allow_keys_ = rules.allow_keys;
+  auto patterns = rules.deny_patterns;
+  bool use_compiled = rules.compiled_patterns.size() == rules.deny_patterns.size();
+  if (rules.built_in && patterns.empty()) {
+    patterns = default_patterns();
+    use_compiled = false;
+  }
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    std::shared_ptr<const Regex> regex;
+    if (use_compiled) regex = rules.compiled_patterns[i];
+    if (!regex) {
+      std::string error;
+      regex = Regex::compile(patterns[i].second, &error);
+      if (!regex) throw std::invalid_argument("pii pattern " + patterns[i].first + ": " + error);
+    }
+    pattern_names_.push_back(patterns[i].first);
+    patterns_.push_back(std::move(regex));
+  }
+}
+
+bool PiiScanner::key_denied(std::string_view key) const {
+  return std::any_of(deny_keys_.begin(), deny_keys_.end(),
+                     [&](const std::string& denied) { return equal_ignoring_case(key, denied); });
+}
+
+bool PiiScanner::key_allowed(std::string_view key) const {
+  return std::find(allow_keys_.begin(), allow_keys_.end(), key) != allow_keys_.end();
+}
+
+int PiiScanner::match(std::string_view text) {
+  if (patterns_.empty()) return -1;
+  bool cacheable = text.size() <= kMaxCachedLength;
+  if (cacheable) {
+    auto found = cache_.find(text);
+    if (found != cache_.end()) return found->second;
+  }
+  int result = -1;
+  for (std::size_t i = 0; i < patterns_.size(); ++i) {
+    if (patterns_[i]->partial_match(text)) {
+      result = static_cast<int>(i);
+      break;
+    }
+  }
+  if (cacheable) {
+    // A full cache starts over: results never depend on what is cached, only speed does.
+    if (cache_.size() >= cache_limit_) cache_.clear();
+    cache_.emplace(std::string(text), result);
+  }
+  return result;
+}
+
+void PiiScanner::walk(simdjson::dom::element value, std::string& path,
+                      std::vector<PiiFinding>& out) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::STRING: {
+      int index = match(value.get_string().value_unsafe());
+      if (index >= 0) out.push_back({path, pattern_names_[static_cast<std::size_t>(index)]});
+      return;
+    }
+    case simdjson::dom::element_type::OBJECT:
+      for (auto field : value.get_object().value_unsafe()) {
+        if (key_allowed(field.key)) continue;
+        std::size_t size = path.size();
+        append_token(field.key, path);
+        if (key_denied(field.key)) {
+          out.push_back({path, std::string()});
+        } else {
+          walk(field.value, path, out);
+        }
+        path.resize(size);
+      }
+      return;
+    case simdjson::dom::element_type::ARRAY: {
+      std::size_t index = 0;
+      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+        std::size_t size = path.size();
+        path.push_back('/');
+        path += std::to_string(index++);
+        walk(item, path, out);
+        path.resize(size);
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void PiiScanner::scan(simdjson::dom::element properties, std::vector<PiiFinding>& out) {
+  std::string path;
+  walk(properties, path, out);
+}
+
+}  // namespace flowproof::conformance::detail

@@ -1,0 +1,492 @@
+// reader.cpp — streaming JSON Lines / JSON array reading with one reused simdjson parser (see
+// reader.hpp). Lines are never joined into one big buffer: memory is one chunk plus the longest
+// line.
+#include "reader.hpp"
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <system_error>
+
+namespace flowproof::conformance::detail {
+namespace {
+
+constexpr std::size_t kChunk = 1 << 20;
+constexpr std::uint64_t kTickLines = 4096;
+
+class FileSource final : public ByteSource {
+ public:
+  FileSource(std::FILE* file, std::string name, bool owned)
+      : file_(file), name_(std::move(name)), owned_(owned) {}
+  ~FileSource() override {
+    if (owned_) std::fclose(file_);
+  }
+  std::size_t read(char* buffer, std::size_t size) override {
+    std::size_t n = std::fread(buffer, 1, size, file_);
+    if (n == 0 && std::ferror(file_)) {
+      throw InputError(name_ + ": cannot read: " + std::strerror(errno));
+    }
+    return n;
+  }
+
+ private:
+  std::FILE* file_;
+  std::string name_;
+  bool owned_;
+};
+
+class GzipSource final : public ByteSource {
+ public:
+  GzipSource(gzFile file, std::string name) : file_(file), name_(std::move(name)) {
+    gzbuffer(file_, 1 << 17);
+  }
+  ~GzipSource() override { gzclose(file_); }
+  std::size_t read(char* buffer, std::size_t size) override {
+    int n = gzread(file_, buffer, static_cast<unsigned>(std::min<std::size_t>(size, 1u << 30)));
+    if (n < 0) {
+      int code = 0;
+      const char* message = gzerror(file_, &code);
+      throw InputError(name_ + ": cannot decompress: " + (message ? message : "gzip error"));
+    }
+    return static_cast<std::size_t>(n);
+  }
+
+ private:
+  gzFile file_;
+  std::string name_;
+};
+
+class IstreamSource final : public ByteSource {
+ public:
+  IstreamSource(std::istream& in, std::string name) : in_(in), name_(std::move(name)) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    if (!in_.good()) {
+      if (in_.bad()) throw InputError(name_ + ": cannot read the stream");
+      return 0;
+    }
+    in_.read(buffer, static_cast<std::streamsize>(size));
+    if (in_.bad()) throw InputError(name_ + ": cannot read the stream");
+    return static_cast<std::size_t>(in_.gcount());
+  }
+
+ private:
+  std::istream& in_;
+  std::string name_;
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+}  // namespace
+
+std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) {
+  std::string name = path.string();
+  if (name == "-") return std::make_unique<FileSource>(stdin, "-", false);
+  std::error_code error;
+  auto status = std::filesystem::status(path, error);
+  if (error || !std::filesystem::exists(status)) {
+    throw InputError(name + ": cannot read: no such file");
+  }
+  if (std::filesystem::is_directory(status))
+    throw InputError(name + ": cannot read: is a directory");
+  if (path.extension() == ".gz") {
+    gzFile file = gzopen(name.c_str(), "rb");
+    if (file == nullptr) throw InputError(name + ": cannot read: " + std::strerror(errno));
+    return std::make_unique<GzipSource>(file, name);
+  }
+  std::FILE* file = std::fopen(name.c_str(), "rb");
+  if (file == nullptr) throw InputError(name + ": cannot read: " + std::strerror(errno));
+  return std::make_unique<FileSource>(file, name, true);
+}
+
+std::unique_ptr<ByteSource> make_istream_source(std::istream& in, std::string name) {
+  return std::make_unique<IstreamSource>(in, std::move(name));
+}
+
+// A window over the source: lines are views into it, valid until the next call. It keeps
+// SIMDJSON_PADDING spare bytes after the data so lines can be parsed in place.
+class Reader::LineBuffer {
+ public:
+  LineBuffer(ByteSource& source, std::size_t max_line)
+      : source_(source), max_line_(max_line), buffer_(kChunk + simdjson::SIMDJSON_PADDING) {}
+
+  /// The next line without its '\n' (and '\r'); `too_long` when it was cut at the limit.
+  bool next(std::string_view& line, bool& too_long, std::uint64_t& bytes) {
+    too_long = false;
+    std::size_t scan_from = begin_;
+    for (;;) {
+      const char* start = buffer_.data() + begin_;
+      const void* newline = std::memchr(buffer_.data() + scan_from, '\n', end_ - scan_from);
+      if (newline != nullptr) {
+        const char* stop = static_cast<const char*>(newline);
+        std::size_t size = static_cast<std::size_t>(stop - start);
+        begin_ += size + 1;
+        if (size > 0 && start[size - 1] == '\r') --size;
+        line = std::string_view(start, size);
+        ++line_number_;
+        return true;
+      }
+      if (eof_) {
+        if (begin_ == end_) return false;
+        line = std::string_view(start, end_ - begin_);
+        begin_ = end_;
+        ++line_number_;
+        return true;
+      }
+      // No newline in the window: make room and read more.
+      std::size_t pending = end_ - begin_;
+      if (pending > max_line_) {
+        // Longer than any acceptable line: drop what we have and skip to the next newline.
+        too_long = true;
+        begin_ = end_ = 0;
+        scan_from = 0;
+        if (!fill(bytes)) {
+          line = std::string_view();
+          ++line_number_;
+          return true;
+        }
+        for (;;) {
+          const void* nl = std::memchr(buffer_.data(), '\n', end_);
+          if (nl != nullptr) {
+            begin_ = static_cast<std::size_t>(static_cast<const char*>(nl) - buffer_.data()) + 1;
+            line = std::string_view();
+            ++line_number_;
+            return true;
+          }
+          end_ = 0;
+          if (!fill(bytes)) {
+            line = std::string_view();
+            ++line_number_;
+            return true;
+          }
+        }
+      }
+      std::size_t scanned = end_ - begin_;
+      compact();
+      if (end_ == capacity()) grow();
+      if (!fill(bytes)) eof_ = true;
+      scan_from = scanned;
+    }
+  }
+
+  /// Moves back to `position` (a pointer into the current window) and line number `line`.
+  void rewind(const char* position, std::uint64_t line) {
+    begin_ = static_cast<std::size_t>(position - buffer_.data());
+    line_number_ = line;
+  }
+
+  /// The next byte, or -1 at the end of the input.
+  int get(std::uint64_t& bytes) {
+    if (begin_ == end_) {
+      if (eof_) return -1;
+      begin_ = end_ = 0;
+      if (!fill(bytes)) {
+        eof_ = true;
+        return -1;
+      }
+    }
+    return static_cast<unsigned char>(buffer_[begin_++]);
+  }
+
+  /// Gives back the byte `get` returned last.
+  void unget() { --begin_; }
+
+  std::uint64_t line_number() const { return line_number_; }
+
+ private:
+  std::size_t capacity() const { return buffer_.size() - simdjson::SIMDJSON_PADDING; }
+  void compact() {
+    if (begin_ > 0) {
+      std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+      end_ -= begin_;
+      begin_ = 0;
+    }
+  }
+  void grow() {
+    std::size_t wanted = std::min(capacity() * 2, max_line_ + kChunk);
+    wanted = std::max(wanted, capacity() + kChunk);
+    buffer_.resize(wanted + simdjson::SIMDJSON_PADDING);
+  }
+  bool fill(std::uint64_t& bytes) {
+    if (eof_) return false;
+    std::size_t n = source_.read(buffer_.data() + end_, capacity() - end_);
+    if (n == 0) {
+      eof_ = true;
+      return false;
+    }
+    end_ += n;
+    bytes += n;
+    return true;
+  }
+
+  ByteSource& source_;
+  std::size_t max_line_;
+  std::vector<char> buffer_;
+  std::size_t begin_ = 0, end_ = 0;
+  bool eof_ = false;
+  std::uint64_t line_number_ = 0;
+};
+
+Reader::Reader(const Limits& limits, ReaderSink& sink) : limits_(limits), sink_(sink) {
+  if (parser_.allocate(kChunk, limits_.max_depth) != simdjson::SUCCESS) {
+    throw std::bad_alloc();
+  }
+}
+
+void Reader::tick() {
+  if (counters_.lines >= next_tick_) {
+    next_tick_ = counters_.lines + kTickLines;
+    sink_.on_progress(counters_);
+  }
+}
+
+void Reader::read(ByteSource& source) {
+  LineBuffer buffer(source, limits_.max_line_bytes);
+  std::string_view line;
+  bool too_long = false;
+  bool first = true;
+  while (buffer.next(line, too_long, counters_.bytes)) {
+    std::uint64_t number = buffer.line_number();
+    if (too_long) {
+      ++counters_.lines;
+      ++counters_.malformed;
+      sink_.on_malformed(
+          number, "line is longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
+      first = false;
+      tick();
+      continue;
+    }
+    if (first) {
+      if (number == 1 && line.size() >= 3 && line.substr(0, 3) == "\xEF\xBB\xBF") {
+        line.remove_prefix(3);  // a UTF-8 byte-order mark
+      }
+      std::size_t start = 0;
+      while (start < line.size() && is_space(line[start])) ++start;
+      if (start < line.size()) {
+        first = false;
+        if (line[start] == '[') {
+          simdjson::dom::element ignored;
+          if (parser_.parse(line.data(), line.size(), false).get(ignored) != simdjson::SUCCESS) {
+            // Not a complete array on one line: the whole input is one (pretty-printed) array.
+            buffer.rewind(line.data() + start, number);
+            read_array(buffer, number);
+            return;
+          }
+        }
+      }
+    }
+    parse_unit(line.data(), line.size(), true, number);
+    tick();
+  }
+}
+
+void Reader::read_text(std::string_view text) {
+  class TextSource final : public ByteSource {
+   public:
+    explicit TextSource(std::string_view text) : text_(text) {}
+    std::size_t read(char* buffer, std::size_t size) override {
+      std::size_t n = std::min(size, text_.size());
+      std::memcpy(buffer, text_.data(), n);
+      text_.remove_prefix(n);
+      return n;
+    }
+
+   private:
+    std::string_view text_;
+  };
+  TextSource source(text);
+  read(source);
+}
+
+void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
+  // A byte scanner that splits the top-level array into elements, each parsed on its own and
+  // reported at the line where it starts.
+  std::uint64_t line = first_line;
+  std::string element;
+  int c = buffer.get(counters_.bytes);  // the '['
+  (void)c;
+  auto fail = [&](std::uint64_t at, std::string message) {
+    ++counters_.lines;
+    ++counters_.malformed;
+    sink_.on_malformed(at, std::move(message));
+  };
+  for (;;) {
+    // Between elements.
+    c = buffer.get(counters_.bytes);
+    while (c != -1 && (is_space(static_cast<char>(c)) || c == ',')) {
+      if (c == '\n') ++line;
+      c = buffer.get(counters_.bytes);
+    }
+    if (c == -1) {
+      fail(line, "the JSON array is not closed");
+      return;
+    }
+    if (c == ']') break;
+    // One element: track nesting and strings until it closes.
+    std::uint64_t element_line = line;
+    element.clear();
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (;;) {
+      element.push_back(static_cast<char>(c));
+      if (c == '\n') ++line;
+      if (in_string) {
+        if (escaped) {
+          escaped = false;
+        } else if (c == '\\') {
+          escaped = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        --depth;
+      }
+      if (element.size() > limits_.max_line_bytes) break;
+      if (!in_string && depth == 0 && (c == '}' || c == ']' || c == '"')) break;
+      if (depth < 0) break;
+      c = buffer.get(counters_.bytes);
+      if (c == -1) break;
+      if (!in_string && depth == 0 && (c == ',' || c == ']' || is_space(static_cast<char>(c)))) {
+        buffer.unget();  // a scalar element ends before its separator
+        break;
+      }
+    }
+    if (element.size() > limits_.max_line_bytes) {
+      fail(element_line,
+           "array element is longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
+      return;
+    }
+    if (c == -1 && (depth > 0 || in_string)) {
+      fail(element_line, "the JSON array ends inside an element");
+      return;
+    }
+    parse_unit(element.data(), element.size(), false, element_line);
+    tick();
+  }
+  // Only whitespace may follow the array.
+  for (c = buffer.get(counters_.bytes); c != -1; c = buffer.get(counters_.bytes)) {
+    if (c == '\n') {
+      ++line;
+    } else if (!is_space(static_cast<char>(c))) {
+      fail(line, "content after the end of the JSON array");
+      return;
+    }
+  }
+}
+
+void Reader::problem(std::string message) {
+  if (!has_problem_) {
+    has_problem_ = true;
+    problem_ = std::move(message);
+  }
+}
+
+void Reader::parse_unit(const char* data, std::size_t size, bool padded, std::uint64_t line) {
+  ++counters_.lines;
+  std::size_t start = 0;
+  while (start < size && is_space(data[start])) ++start;
+  while (size > start && is_space(data[size - 1])) --size;
+  if (start == size) {
+    ++counters_.blank;
+    return;
+  }
+  has_problem_ = false;
+  carried_ = 0;
+  if (size - start > limits_.max_line_bytes) {
+    problem("line is longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
+  } else {
+    simdjson::dom::element root;
+    auto error = parser_.parse(data + start, size - start, !padded).get(root);
+    if (error == simdjson::DEPTH_ERROR) {
+      problem("JSON nesting is deeper than " + std::to_string(limits_.max_depth));
+    } else if (error) {
+      problem(std::string("not JSON: ") + simdjson::error_message(error));
+    } else if (root.is_object()) {
+      handle_container(root, line);
+    } else if (root.is_array()) {
+      std::size_t index = 0;
+      for (simdjson::dom::element item : root.get_array().value_unsafe()) {
+        if (item.is_object()) {
+          handle_container(item, line);
+        } else {
+          problem("element " + std::to_string(index) + " of the array is not an object");
+        }
+        ++index;
+      }
+    } else {
+      problem("not an object or an array of objects");
+    }
+    if (!has_problem_ && carried_ == 0) problem("carries no event");
+  }
+  if (has_problem_) {
+    ++counters_.malformed;
+    sink_.on_malformed(line, std::move(problem_));
+    problem_.clear();
+  }
+}
+
+void Reader::handle_container(simdjson::dom::element element, std::uint64_t line) {
+  simdjson::dom::object object = element.get_object().value_unsafe();
+  simdjson::dom::element list;
+  const char* member = nullptr;
+  if (object["batch"].get(list) == simdjson::SUCCESS) {
+    member = "batch";
+  } else if (object["event_type"].error() != simdjson::SUCCESS &&
+             object["events"].get(list) == simdjson::SUCCESS) {
+    member = "events";
+  }
+  if (member == nullptr) {
+    handle_event(element, line, 0);
+    return;
+  }
+  if (!list.is_array()) {
+    problem(std::string("`") + member + "` is not an array");
+    return;
+  }
+  std::size_t index = 0;
+  for (simdjson::dom::element item : list.get_array().value_unsafe()) {
+    if (!item.is_object()) {
+      problem(std::string("element ") + std::to_string(index) + " of `" + member +
+              "` is not an object");
+    } else {
+      handle_event(item, line, index);
+    }
+    ++index;
+  }
+}
+
+void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index) {
+  switch (make_event_view(element, view_)) {
+    case ViewResult::skipped:
+      ++counters_.skipped;
+      ++carried_;
+      return;
+    case ViewResult::no_name:
+      problem(index == 0 ? std::string("an event has no name")
+                         : "event " + std::to_string(index) + " has no name");
+      return;
+    case ViewResult::bad_properties:
+      problem("`properties` of event \"" + std::string(view_.name) + "\" is not an object");
+      return;
+    case ViewResult::event:
+      break;
+  }
+  if (view_.has_properties &&
+      view_.properties.get_object().value_unsafe().size() > limits_.max_properties) {
+    problem("event \"" + std::string(view_.name) + "\" has more than " +
+            std::to_string(limits_.max_properties) + " properties");
+    return;
+  }
+  ++counters_.events;
+  ++carried_;
+  sink_.on_event(view_, line);
+}
+
+}  // namespace flowproof::conformance::detail

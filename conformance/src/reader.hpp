@@ -1,0 +1,93 @@
+// reader.hpp (internal) — streams JSON Lines (or one JSON array) from a file, a gzip file, standard
+// input, an istream or memory, parses each line with one reused simdjson parser and hands every
+// event to a sink with its 1-based line number. Malformed lines become one report each.
+//
+//   Reader reader(limits, sink);
+//   reader.read(*open_file_source("events.jsonl.gz"));   // or read_text("name", text)
+//   reader.counters().events;
+#pragma once
+
+#include "normalize.hpp"
+
+#include <flowproof/conformance/checker.hpp>
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <istream>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace flowproof::conformance::detail {
+
+/// A source of raw bytes (a file, a gzip file, standard input, an istream).
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  /// Reads up to `size` bytes; 0 at the end. Throws InputError when reading fails.
+  virtual std::size_t read(char* buffer, std::size_t size) = 0;
+};
+
+/// Opens a file for reading ("-" is standard input, ".gz" is decompressed). Throws InputError
+/// naming the file when it cannot be read (missing, a directory, no permission).
+std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path);
+/// Wraps an istream (not owned).
+std::unique_ptr<ByteSource> make_istream_source(std::istream& in, std::string name);
+
+/// Counts of what was read, across every input the reader saw.
+struct ReaderCounters {
+  std::uint64_t bytes = 0;
+  std::uint64_t lines = 0;
+  std::uint64_t events = 0;
+  std::uint64_t skipped = 0;
+  std::uint64_t malformed = 0;
+  std::uint64_t blank = 0;
+};
+
+/// Receives what the reader finds.
+class ReaderSink {
+ public:
+  virtual ~ReaderSink() = default;
+  /// One event (a track call or an Amplitude event), valid until the call returns.
+  virtual void on_event(const EventView& event, std::uint64_t line) = 0;
+  /// One malformed line (FP001); `message` says what is wrong with it.
+  virtual void on_malformed(std::uint64_t line, std::string message) = 0;
+  /// Called every few thousand lines, so that the sink may report progress.
+  virtual void on_progress(const ReaderCounters& counters) = 0;
+};
+
+class Reader {
+ public:
+  Reader(const Limits& limits, ReaderSink& sink);
+  /// Reads one input to its end.
+  void read(ByteSource& source);
+  /// Reads text held in memory.
+  void read_text(std::string_view text);
+  const ReaderCounters& counters() const { return counters_; }
+
+ private:
+  class LineBuffer;
+  void read_array(LineBuffer& buffer, std::uint64_t first_line);
+  /// Parses one line (or array element); `padded` when SIMDJSON_PADDING bytes follow it.
+  void parse_unit(const char* data, std::size_t size, bool padded, std::uint64_t line);
+  void handle_container(simdjson::dom::element element, std::uint64_t line);
+  void handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index);
+  void problem(std::string message);
+  void tick();
+
+  Limits limits_;
+  ReaderSink& sink_;
+  simdjson::dom::parser parser_;
+  ReaderCounters counters_;
+  EventView view_;
+  // Per unit: the first problem found and whether anything was carried.
+  std::string problem_;
+  bool has_problem_ = false;
+  std::uint64_t carried_ = 0;
+  std::uint64_t next_tick_ = 4096;
+};
+
+}  // namespace flowproof::conformance::detail
