@@ -517,6 +517,7 @@ class Generator {
     tick();
     drafts.push_back(make_terminal(flow, f, kind, started_ms, implier));
     drafts.back().instance = instance;
+    drafts.back().intermediate = implier;  // its step/reason are implied: not for defects
     open.pop_back();
   }
 
@@ -654,11 +655,11 @@ class Generator {
       again.role = Role::extra;
       drafts.push_back(again);
     } else if (rule == "FP105" || rule == "FP106" || rule == "FP107" || rule == "FP108") {
-      return terminal_defect(rule, drafts, terminals);
+      if (!terminal_defect(rule, drafts, terminals)) return false;
     } else if (rule == "FP109") {
-      return implication_defect(drafts, terminals);
+      if (!implication_defect(drafts, terminals)) return false;
     } else if (rule == "FP110") {
-      return nesting_defect(drafts);
+      if (!nesting_defect(drafts)) return false;
     } else {
       return false;
     }
@@ -677,8 +678,9 @@ class Generator {
     for (std::size_t i : terminals) {
       const Flow& flow = flow_of(drafts[i]);
       const Role role = drafts[i].role;
-      const bool fits = rule == "FP105"   ? role != Role::completed && !flow.steps.empty()
-                        : rule == "FP106" ? true
+      const bool implied = drafts[i].intermediate != nullptr;
+      const bool fits = rule == "FP105" ? role != Role::completed && !flow.steps.empty() && !implied
+                        : rule == "FP106" ? !implied
                         : rule == "FP107"
                             ? role == Role::failed &&
                                   (!flow.error_class || !flow.error_class->full_match(bad_error))
@@ -707,7 +709,10 @@ class Generator {
     } else if (rule == "FP107") {
       properties[flow.error_property] = bad_error;
     } else {
-      properties[flow.duration->property] = -1;
+      // Longer than the span between Started and the terminal allows, yet a valid integer.
+      const std::int64_t duration = properties[flow.duration->property].get<std::int64_t>();
+      properties[flow.duration->property] =
+          std::min(duration + flow.duration->tolerance_ms + 60'000, flow.duration->max_ms + 1);
     }
     return true;
   }
@@ -731,25 +736,26 @@ class Generator {
     return false;
   }
 
+  // Starts another flow inside an instance whose flow does not list it in `contains`.
   bool nesting_defect(std::vector<Draft>& drafts) {
+    std::vector<int> open;  // flows open before each position
     for (std::size_t i = 0; i < drafts.size(); ++i) {
+      if (is_terminal(drafts[i].role) && !open.empty()) open.pop_back();
       if (drafts[i].role != Role::started) continue;
+      open.push_back(drafts[i].flow);
       const Flow& outer = flow_of(drafts[i]);
       for (std::size_t c = 0; c < plan_.flows.size(); ++c) {
         const Flow& inner = plan_.flows[c];
-        if (static_cast<int>(c) == drafts[i].flow ||
-            std::find(outer.contains.begin(), outer.contains.end(), inner.id) !=
-                outer.contains.end()) {
+        const bool listed = std::find(outer.contains.begin(), outer.contains.end(), inner.id) !=
+                            outer.contains.end();
+        if (listed || std::find(open.begin(), open.end(), static_cast<int>(c)) != open.end()) {
           continue;
         }
-        // Only where nothing else is open around the outer flow, so the defect stays single.
-        if (i != 0) continue;
         const std::int64_t saved = clock_;
         clock_ = drafts[i].ms;
         Draft started = make_draft(inner.started, Role::extra, static_cast<int>(c));
-        const auto kinds = inner.terminal_kinds();
-        Draft terminal =
-            make_terminal(inner, static_cast<int>(c), kinds.front(), started.ms, nullptr);
+        Draft terminal = make_terminal(inner, static_cast<int>(c), inner.terminal_kinds().front(),
+                                       started.ms, nullptr);
         clock_ = saved;
         terminal.role = Role::extra;
         drafts.insert(drafts.begin() + static_cast<std::ptrdiff_t>(i) + 1,
