@@ -222,6 +222,27 @@ FunnelCase run_funnel_case(const conformance::Plan& plan, const std::string& flo
       }
     }
 
+    if (const auto end = timestamp_ms(terminal.timestamp);
+        end && !expectations.after_flow.empty()) {
+      const std::int64_t wall_start = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          fakes::FakeClock::default_wall_start().time_since_epoch())
+                                          .count();
+      for (const auto& entry : world.session().transcript()) {
+        const std::string id = entry.point.id();
+        const bool after = std::any_of(
+            expectations.after_flow.begin(), expectations.after_flow.end(),
+            [&id](const std::string& pattern) { return fakes::call_point_matches(pattern, id); });
+        const std::int64_t at =
+            wall_start + std::chrono::duration_cast<std::chrono::milliseconds>(entry.at).count();
+        if (after && *end > at) {
+          out.problems.push_back(terminal.name + " came after " + id + " (#" +
+                                 std::to_string(entry.number) +
+                                 "), which follows the flow: its duration includes it");
+          break;
+        }
+      }
+    }
+
     std::vector<OutcomeRule> rules = expectations.rules;
     if (expectations.interrupt_means_cancelled) {
       rules.push_back({.when = "*",

@@ -55,6 +55,9 @@ struct FunnelExpectations {
   std::optional<std::vector<std::string>> reachable;
   /// Whether the flow should appear at all in this run (false e.g. for a drawn dry run).
   std::function<bool(World&)> flow_expected;
+  /// Call points ("wait:dashboard", "prompt:*") that come after the flow's work: the flow must have
+  /// ended before any of them starts, or its terminal and duration include them.
+  std::vector<std::string> after_flow;
   /// Options of the conformance check over the whole recording.
   conformance::CheckOptions check_options;
 };

@@ -1,0 +1,355 @@
+// funnel_test.cpp — the generic funnel property over a small instrumented product (a toy
+// "application create" flow of the example plan), correct and with planted bugs; drawn scripts,
+// replay through the scripted fakes, coverage and the regression corpus.
+#include <flowproof/conformance/plan.hpp>
+#include <flowproof/fakes/errors.hpp>
+#include <flowproof/harness/flow.hpp>
+#include <flowproof/properties/corpus.hpp>
+#include <flowproof/properties/funnel.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+namespace flowproof::properties {
+namespace {
+
+using namespace std::chrono_literals;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::SizeIs;
+
+const conformance::Plan& example_plan() {
+  static const conformance::Plan plan = conformance::load_plan(FLOWPROOF_PROPERTIES_EXAMPLE_PLAN);
+  return plan;
+}
+
+enum class ToyBug {
+  none,
+  double_terminal_on_billing,  // Aborted{billing_required}, then Failed as well
+  message_as_error_class,      // the exception's message in error_class
+  tracks_dry_run,              // a dry run emits the funnel
+  cancel_as_failed,            // Ctrl-C reported as Failed
+};
+
+bool is_interrupt(std::exception_ptr error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const fakes::Interrupted&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+
+// A toy product: name, plan, terms, then a provisioning wait and the API call.
+void toy_create(World& w, ToyBug bug) {
+  const bool dry_run = w.flag("dry_run", 0.1);
+  harness::Client* client = dry_run && bug != ToyBug::tracks_dry_run ? nullptr : &w.client();
+  harness::FlowOptions options;
+  options.clock = &w.clock();
+  options.is_cancellation =
+      bug == ToyBug::cancel_as_failed
+          ? std::function<bool(std::exception_ptr)>([](std::exception_ptr) { return false; })
+          : std::function<bool(std::exception_ptr)>(is_interrupt);
+  harness::FlowTracker flow(client, example_plan().find_flow("application_create")->definition(),
+                            options);
+  try {
+    flow.step("name");
+    const std::string name = w.prompter().text("Application name", "my-app");
+    flow.step("plan");
+    const std::vector<std::string> plans = {"free", "grow"};
+    const std::string plan = plans.at(w.prompter().select("Choose a plan", plans));
+    flow.step("terms");
+    if (!w.prompter().confirm("Accept the terms?", true)) {
+      flow.track("CLI Application Create Declined Terms", {{"plan", plan}});
+      flow.abort("declined_terms");
+      return;
+    }
+    flow.track("CLI Application Create Accepted Terms", {{"plan", plan}});
+    flow.step("api_call");
+    w.waiter().wait("provisioning", 1500ms);
+    const fakes::Response response = w.backend().call("create_application", {{"name", name}});
+    if (response.outcome == fakes::Outcome::billing_required) {
+      flow.abort("billing_required");
+      if (bug == ToyBug::double_terminal_on_billing && client != nullptr) {
+        client->track("CLI Application Create Failed", {{"step", "api_call"},
+                                                        {"error_class", "BillingRequired"},
+                                                        {"duration_ms", flow.elapsed_ms()}});
+      }
+      return;
+    }
+    response.throw_if_error();
+    flow.complete({{"region", "eu-west-1"}, {"plan", plan}});
+  } catch (const std::exception& error) {
+    if (bug == ToyBug::message_as_error_class && !is_interrupt(std::current_exception())) {
+      flow.fail(std::string_view(error.what()));
+    } else {
+      flow.fail(std::current_exception());
+    }
+    throw;
+  }
+}
+
+FunnelExpectations toy_expectations() {
+  FunnelExpectations expectations;
+  expectations.world.weights.interrupt_probability = 0.05;
+  expectations.world.weights.outcomes = {{"create_application",
+                                          {{fakes::Outcome::success, 6},
+                                           {fakes::Outcome::billing_required, 2},
+                                           {fakes::Outcome::http_error, 1},
+                                           {fakes::Outcome::network_error, 1}}}};
+  expectations.rules = {
+      {.when = "prompt:confirm",
+       .question = "terms",
+       .drawn = "no",
+       .terminal = conformance::TerminalKind::aborted,
+       .reason = "declined_terms",
+       .step = "terms"},
+      {.when = "backend:create_application",
+       .question = "",
+       .drawn = "billing_required",
+       .terminal = conformance::TerminalKind::aborted,
+       .reason = "billing_required",
+       .step = "api_call"},
+  };
+  expectations.flow_expected = [](World& w) {
+    const ScriptStep* dry_run = w.script().flag("dry_run");
+    return dry_run == nullptr || dry_run->value != "true";
+  };
+  return expectations;
+}
+
+FunnelPropertyOptions fixed(std::string id, std::string corpus = "/nonexistent-unused") {
+  FunnelPropertyOptions options;
+  options.property.seed = 11;
+  options.id = std::move(id);
+  options.corpus_dir = std::move(corpus);
+  return options;
+}
+
+PropertyResult run_toy(ToyBug bug, FunnelPropertyOptions options) {
+  return check_funnel_property(
+      example_plan(), "application_create", [bug](World& w) { toy_create(w, bug); },
+      toy_expectations(), options);
+}
+
+std::string note_of(const PropertyResult& result, const std::string& name) {
+  for (const auto& [key, text] : result.notes) {
+    if (key == name) return text;
+  }
+  return {};
+}
+
+TEST(FunnelProperty, PassesOnTheCorrectProductAndReachesEveryOutcome) {
+  const PropertyResult result = run_toy(ToyBug::none, fixed("Toy/Correct", ""));
+  ASSERT_TRUE(result.passed()) << result.to_text();
+  EXPECT_EQ(result.cases, 100);
+  for (const char* tag : {"terminal:completed", "terminal:aborted", "terminal:failed",
+                          "reason:declined_terms", "reason:cancelled", "reason:billing_required"}) {
+    EXPECT_GT(result.reached.count(tag), 0u) << tag;
+  }
+}
+
+TEST(FunnelProperty, FindsTwoTerminalsOnABillingWallAndShrinksTheScript) {
+  const PropertyResult result =
+      run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/Double", ""));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed) << result.to_text();
+  EXPECT_THAT(note_of(result, "problems"), HasSubstr("expected exactly one terminal"));
+  EXPECT_THAT(note_of(result, "problems"), HasSubstr("FP104"));
+  const std::string script = note_of(result, "script");
+  EXPECT_THAT(script, HasSubstr("backend create_application -> billing_required"));
+  // Shrunk: every prompt takes its simplest answer, no interrupt is left.
+  EXPECT_THAT(script, Not(HasSubstr("interrupt")));
+  EXPECT_THAT(note_of(result, "timeline"), HasSubstr("CLI Application Create Failed"));
+  EXPECT_FALSE(result.flaky);
+}
+
+TEST(FunnelProperty, FindsAnErrorMessageUsedAsTheErrorClass) {
+  const PropertyResult result = run_toy(ToyBug::message_as_error_class, fixed("Toy/Message", ""));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
+  EXPECT_THAT(note_of(result, "problems"), HasSubstr("needs a type name as error_class"));
+}
+
+TEST(FunnelProperty, FindsATrackedDryRun) {
+  const PropertyResult result = run_toy(ToyBug::tracks_dry_run, fixed("Toy/DryRun", ""));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
+  EXPECT_THAT(note_of(result, "problems"), HasSubstr("must not track application_create"));
+  EXPECT_THAT(note_of(result, "script"), HasSubstr("flag dry_run -> true"));
+}
+
+TEST(FunnelProperty, FindsACancellationReportedAsFailed) {
+  const PropertyResult result = run_toy(ToyBug::cancel_as_failed, fixed("Toy/Cancel", ""));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
+  EXPECT_THAT(note_of(result, "problems"), HasSubstr("expected aborted because of"));
+  EXPECT_THAT(note_of(result, "script"), HasSubstr("-> interrupt"));
+}
+
+TEST(FunnelProperty, FailsWhenTheGeneratorCannotReachADeclaredReason) {
+  FunnelExpectations expectations = toy_expectations();
+  expectations.world.weights.outcomes = {{"create_application", {{fakes::Outcome::success, 1}}}};
+  const PropertyResult result = check_funnel_property(
+      example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
+      expectations, fixed("Toy/Unreachable", ""));
+  EXPECT_EQ(result.verdict, PropertyResult::Verdict::not_covered);
+  EXPECT_THAT(result.missing, Contains("reason:billing_required"));
+  EXPECT_THAT(result.missing, Contains("terminal:failed"));
+}
+
+TEST(FunnelProperty, ADeclaredSubsetOfOutcomesIsEnough) {
+  FunnelExpectations expectations = toy_expectations();
+  expectations.world.weights.outcomes = {{"create_application", {{fakes::Outcome::success, 1}}}};
+  expectations.reachable = std::vector<std::string>{"terminal:completed", "reason:cancelled"};
+  const PropertyResult result = check_funnel_property(
+      example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
+      expectations, fixed("Toy/Subset", ""));
+  EXPECT_TRUE(result.passed()) << result.to_text();
+}
+
+FLOWPROOF_PROPERTY(FunnelProperty, WorksInsideTheMacro, (.cases = 30)) {
+  check_funnel(
+      example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
+      toy_expectations());
+}
+
+class Corpus : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("flowproof-corpus-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(Corpus, AFailureIsSavedAndReplaysThroughTheScriptedFakes) {
+  const PropertyResult result =
+      run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/Saved", dir_.string()));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
+  EXPECT_THAT(note_of(result, "corpus"), HasSubstr("Toy.Saved.json"));
+
+  const std::vector<CorpusEntry> entries = load_corpus(dir_);
+  ASSERT_THAT(entries, SizeIs(1));
+  EXPECT_EQ(entries[0].id, "Toy/Saved");
+  EXPECT_EQ(entries[0].flow, "application_create");
+  EXPECT_FALSE(entries[0].script.steps.empty());
+  EXPECT_FALSE(entries[0].problems.empty());
+
+  const ReplayResult buggy = replay_corpus_entry(
+      example_plan(), entries[0],
+      [](World& w) { toy_create(w, ToyBug::double_terminal_on_billing); }, toy_expectations());
+  EXPECT_FALSE(buggy.problems.empty()) << buggy.to_text();
+  EXPECT_FALSE(buggy.flaky);
+
+  const ReplayResult fixed_product = replay_corpus_entry(
+      example_plan(), entries[0], [](World& w) { toy_create(w, ToyBug::none); },
+      toy_expectations());
+  EXPECT_TRUE(fixed_product.problems.empty()) << fixed_product.to_text();
+}
+
+TEST_F(Corpus, AReplayWhoseOutcomeChangesIsFlaky) {
+  const PropertyResult result =
+      run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/Flaky", dir_.string()));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
+  const std::vector<CorpusEntry> entries = load_corpus(dir_);
+  ASSERT_THAT(entries, SizeIs(1));
+  int runs = 0;
+  const ReplayResult replay = replay_corpus_entry(
+      example_plan(), entries[0],
+      [&runs](World& w) {
+        toy_create(w, ++runs % 2 == 0 ? ToyBug::none : ToyBug::double_terminal_on_billing);
+      },
+      toy_expectations());
+  EXPECT_TRUE(replay.flaky);
+  EXPECT_THAT(replay.to_text(), HasSubstr("FLAKY"));
+}
+
+TEST_F(Corpus, RegistersOneTestPerSavedFile) {
+  run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/One", dir_.string()));
+  run_toy(ToyBug::tracks_dry_run, fixed("Toy/Two", dir_.string()));
+  EXPECT_THAT(load_corpus(dir_), SizeIs(2));
+  // Registration after RUN_ALL_TESTS started is not run, but must count the files.
+  EXPECT_EQ(register_corpus_tests(
+                "LateCorpus", dir_, [] { return example_plan(); },
+                [](World& w) { toy_create(w, ToyBug::none); }, toy_expectations()),
+            2u);
+}
+
+TEST(CorpusFiles, AnUnreadableEntryNamesTheMember) {
+  EXPECT_THROW(corpus_entry_from_json({{"flowproof_corpus", 2}}), std::invalid_argument);
+  EXPECT_THROW(corpus_entry_from_json({{"flowproof_corpus", 1}, {"flow", 3}}),
+               std::invalid_argument);
+  EXPECT_TRUE(load_corpus("/nonexistent/flowproof/corpus").empty());
+}
+
+TEST(Script, RoundTripsThroughJsonAndReadsWell) {
+  Script script;
+  ScriptStep confirm;
+  confirm.kind = ScriptStep::Kind::answer;
+  confirm.call = 1;
+  confirm.point = "prompt:confirm";
+  confirm.detail = "Accept terms?";
+  confirm.answer.kind = fakes::PromptAnswer::Kind::no;
+  confirm.flow_open = true;
+  ScriptStep outcome;
+  outcome.kind = ScriptStep::Kind::outcome;
+  outcome.call = 3;
+  outcome.point = "backend:create_application";
+  outcome.detail = "create_application";
+  outcome.value = "billing_required";
+  outcome.flow_open = true;
+  ScriptStep wait;
+  wait.kind = ScriptStep::Kind::interrupt;
+  wait.call = 4;
+  wait.point = "wait:browser";
+  wait.flow_open = true;
+  script.steps = {confirm, outcome, wait};
+
+  EXPECT_EQ(script.to_text(),
+            "  #1 confirm \"Accept terms?\" -> no\n"
+            "  #3 backend create_application -> billing_required\n"
+            "  #4 wait browser -> interrupt\n");
+  const Script back = script_from_json(to_json(script));
+  EXPECT_EQ(back.to_text(), script.to_text());
+  EXPECT_EQ(back.steps[1].value, "billing_required");
+  EXPECT_THROW(script_from_json({{"steps", {{{"kind", "teleport"}}}}}), std::invalid_argument);
+  EXPECT_THROW(outcome_from_string("maybe"), std::invalid_argument);
+}
+
+TEST(ReplayWorld, ReplaysAnswersOutcomesAndInterruptsExactly) {
+  Script script;
+  ScriptStep text;
+  text.kind = ScriptStep::Kind::answer;
+  text.call = 1;
+  text.point = "prompt:text";
+  text.detail = "Application name";
+  text.answer.kind = fakes::PromptAnswer::Kind::text;
+  text.answer.value = "shop";
+  ScriptStep outcome;
+  outcome.kind = ScriptStep::Kind::outcome;
+  outcome.call = 2;
+  outcome.detail = "create_application";
+  outcome.point = "backend:create_application";
+  outcome.value = "timeout";
+  ScriptStep interrupt;
+  interrupt.kind = ScriptStep::Kind::interrupt;
+  interrupt.call = 3;
+  interrupt.point = "wait:poll";
+  script.steps = {text, outcome, interrupt};
+
+  World world = World::replay({}, script);
+  EXPECT_EQ(world.prompter().text("Application name", "x"), "shop");
+  EXPECT_EQ(world.backend().call("create_application", {}).outcome, fakes::Outcome::timeout);
+  EXPECT_THROW(world.waiter().wait("poll", 10ms), fakes::Interrupted);
+  EXPECT_EQ(world.verify(), "");
+  EXPECT_EQ(world.clock().elapsed(), 300ms);  // three calls at the default 100 ms each
+}
+
+}  // namespace
+}  // namespace flowproof::properties
