@@ -322,7 +322,7 @@ PropertyResult check_funnel_property(const conformance::Plan& plan, const std::s
   PropertyResult result =
       run_property(id, options.property, [&] { check_funnel(plan, flow_id, run, expectations); });
   const std::filesystem::path dir = corpus_dir(options.corpus_dir);
-  if (result.verdict == PropertyResult::Verdict::failed && !dir.empty()) {
+  if (result.verdict == PropertyResult::Verdict::failed && options.save_to_corpus && !dir.empty()) {
     CorpusEntry entry{.id = id,
                       .flow = flow_id,
                       .plan = plan.name,

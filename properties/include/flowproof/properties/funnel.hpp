@@ -90,8 +90,9 @@ void check_funnel(const conformance::Plan& plan, const std::string& flow_id, con
 /// corpus directory (options.corpus_dir, else $FLOWPROOF_CORPUS_DIR, else nowhere).
 struct FunnelPropertyOptions {
   PropertyOptions property;
-  std::string id;          ///< reproduce key and corpus file name; default: the current test
-  std::string corpus_dir;  ///< empty: $FLOWPROOF_CORPUS_DIR, or no saving when unset
+  std::string id;              ///< reproduce key and corpus file name; default: the current test
+  std::string corpus_dir;      ///< empty: $FLOWPROOF_CORPUS_DIR, or no saving when unset
+  bool save_to_corpus = true;  ///< false: never save (tests that fail on purpose)
 };
 PropertyResult check_funnel_property(const conformance::Plan& plan, const std::string& flow_id,
                                      const FunnelRun& run,
