@@ -102,6 +102,76 @@ std::string syntax_error_message(std::string_view text, const json::parse_error&
          std::to_string(end - line_start + 1) + ": " + detail;
 }
 
+// Finds keys that occur twice in one object: nlohmann::json would silently keep the last value,
+// and the contract says nothing in a plan is silently ignored.
+class DuplicateKeyFinder : public nlohmann::json_sax<json> {
+ public:
+  std::vector<PlanProblem> problems;
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override {
+    frames_.push_back(Frame{});
+    return true;
+  }
+  bool key(string_t& name) override {
+    Frame& frame = frames_.back();
+    frame.key = name;
+    if (!frame.keys.insert(name).second) {
+      problems.push_back({pointer(), "duplicate key " + json(name).dump() +
+                                         " (only one value per key is allowed)"});
+    }
+    return true;
+  }
+  bool end_object() override {
+    frames_.pop_back();
+    return value();
+  }
+  bool start_array(std::size_t) override {
+    Frame frame;
+    frame.array = true;
+    frames_.push_back(std::move(frame));
+    return true;
+  }
+  bool end_array() override {
+    frames_.pop_back();
+    return value();
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
+
+ private:
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;
+    std::string key;
+    std::set<std::string> keys;
+  };
+
+  // A value ended: the next element of an enclosing array has the next index.
+  bool value() {
+    if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
+    return true;
+  }
+
+  std::string pointer() const {
+    std::string out;
+    for (const Frame& frame : frames_) {
+      out += '/';
+      out += frame.array ? std::to_string(frame.index) : escape(frame.key);
+    }
+    return out;
+  }
+
+  std::vector<Frame> frames_;
+};
+
 class Loader {
  public:
   explicit Loader(std::string source) { plan_.source = std::move(source); }
@@ -116,6 +186,9 @@ class Loader {
       problem("", syntax_error_message(text, error));
       throw PlanError(plan_.source, std::move(problems_));
     }
+    DuplicateKeyFinder duplicates;
+    json::sax_parse(text.begin(), text.end(), &duplicates);
+    problems_ = std::move(duplicates.problems);
     read_document(document);
     if (!problems_.empty()) throw PlanError(plan_.source, deduplicated(std::move(problems_)));
     plan_.build_index();

@@ -625,6 +625,20 @@ TEST(BadPlanText, NotAnObject) {
   EXPECT_THAT(problems_of("[1, 2]"), ElementsAre(Problem("", "a plan must be a JSON object")));
 }
 
+TEST(BadPlanText, DuplicateKeysAreReportedWithTheirPointer) {
+  const std::string text = R"({
+    "flowproof_plan": 1, "name": "a", "name": "b",
+    "invocation": {"key": "/properties/id"},
+    "flows": {"login": {"started": {"event": "Login Started"},
+                        "completed": {"event": "Login Completed", "event": "Login Done"}}},
+    "waivers": [{"rule": "FP005", "why": "x"}, {"rule": "FP005", "why": "x", "why": "y"}]
+  })";
+  EXPECT_THAT(problems_of(text),
+              ElementsAre(Problem("/name", R"(duplicate key "name")"),
+                          Problem("/flows/login/completed/event", R"(duplicate key "event")"),
+                          Problem("/waivers/1/why", R"(duplicate key "why")")));
+}
+
 TEST(BadPlanText, TrailingGarbageIsASyntaxError) {
   EXPECT_THAT(problems_of("{}\n}"), ElementsAre(Problem("", "JSON syntax error at line 2")));
 }
