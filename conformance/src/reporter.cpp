@@ -36,6 +36,7 @@ Registry& registry() {
     instance.factories.emplace("json", make_json_reporter);
     instance.factories.emplace("junit", make_junit_reporter);
     instance.factories.emplace("markdown", make_markdown_reporter);
+    instance.factories.emplace("html", make_html_reporter);
     return true;
   }();
   (void)installed;
@@ -210,6 +211,27 @@ std::string counts_text(std::uint64_t sum, const std::map<std::string, std::uint
   }
   if (!detail.empty()) text += " (" + detail + ")";
   return text;
+}
+
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      out += "\\u00";
+      out += hex[byte >> 4];
+      out += hex[byte & 0xF];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string plural(std::uint64_t count, std::string_view noun) {
+  return std::to_string(count) + " " + std::string(noun) + (count == 1 ? "" : "s");
 }
 
 std::string percent(double ratio) {

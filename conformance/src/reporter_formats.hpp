@@ -22,6 +22,7 @@ std::unique_ptr<Reporter> make_text_reporter(const ReporterOptions& options);
 std::unique_ptr<Reporter> make_json_reporter(const ReporterOptions& options);
 std::unique_ptr<Reporter> make_junit_reporter(const ReporterOptions& options);
 std::unique_ptr<Reporter> make_markdown_reporter(const ReporterOptions& options);
+std::unique_ptr<Reporter> make_html_reporter(const ReporterOptions& options);
 
 namespace report_detail {
 
@@ -39,6 +40,11 @@ std::vector<std::string> coverage_gaps(const FlowCoverage& coverage);
 std::string counts_text(std::uint64_t total, const std::map<std::string, std::uint64_t>& counts);
 /// Sum of a map of counts.
 std::uint64_t total(const std::map<std::string, std::uint64_t>& counts);
+/// Text with control characters (ESC included) shown as \u001B, so an input cannot drive a
+/// terminal or break a document.
+std::string printable(std::string_view text);
+/// "1 warning", "3 warnings".
+std::string plural(std::uint64_t count, std::string_view noun);
 /// Percentage with no decimals, e.g. "62%".
 std::string percent(double ratio);
 

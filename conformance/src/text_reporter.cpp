@@ -22,8 +22,8 @@ class TextReporter : public Reporter {
     out << "  " << s.inputs << (s.inputs == 1 ? " input, " : " inputs, ") << s.lines << " lines, "
         << s.events << " events, " << s.skipped << " skipped, " << s.malformed << " malformed, "
         << s.invocations << " invocations, " << s.instances << " flow instances\n";
-    out << "  " << paint(s.errors ? red : none, std::to_string(s.errors) + " errors") << ", "
-        << paint(s.warnings ? yellow : none, std::to_string(s.warnings) + " warnings") << ", "
+    out << "  " << paint(s.errors ? red : none, report_detail::plural(s.errors, "error")) << ", "
+        << paint(s.warnings ? yellow : none, report_detail::plural(s.warnings, "warning")) << ", "
         << s.waived << " waived\n";
 
     if (!report.rules.empty()) out << "\nFindings\n";
@@ -38,17 +38,17 @@ class TextReporter : public Reporter {
           continue;
         }
         ++shown;
-        out << "    " << report_detail::where(v) << "  " << v.message;
-        if (v.waived) out << "  [waived: " << v.waiver_why << ']';
+        std::string line = report_detail::where(v) + "  " + v.message;
+        if (v.waived) line += "  [waived: " + v.waiver_why + "]";
         if (v.invocation) {
-          out << "  (invocation " << *v.invocation;
+          line += "  (invocation " + *v.invocation;
           if (auto it = report.invocation_labels.find(*v.invocation);
               it != report.invocation_labels.end()) {
-            out << ", " << it->second;
+            line += ", " + it->second;
           }
-          out << ')';
+          line += ")";
         }
-        out << '\n';
+        out << "    " << report_detail::printable(line) << '\n';
       }
       if (hidden) out << "    ... and " << hidden << " more\n";
     }
