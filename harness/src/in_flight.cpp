@@ -96,8 +96,6 @@ std::exception_ptr in_flight_exception() noexcept {
   return nullptr;
 }
 
-bool throw_hook_active() noexcept { return true; }
-
 }  // namespace flowproof::harness::detail
 
 namespace __cxxabiv1 {

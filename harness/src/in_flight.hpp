@@ -11,7 +11,4 @@ namespace flowproof::harness::detail {
 /// not known (thrown through a path the hooks do not see, e.g. std::rethrow_exception).
 std::exception_ptr in_flight_exception() noexcept;
 
-/// True when this process's throws go through flowproof's __cxa_throw hook.
-bool throw_hook_active() noexcept;
-
 }  // namespace flowproof::harness::detail

@@ -9,6 +9,14 @@
 
 namespace flowproof::harness {
 
+namespace {
+std::atomic<RecordingObserver*> recording_observer{nullptr};
+}  // namespace
+
+RecordingObserver* set_recording_observer(RecordingObserver* observer) {
+  return recording_observer.exchange(observer);
+}
+
 RecordingClient::RecordingClient(ClientOptions options, Client* forward_to)
     : EnrichingClient(std::move(options)), forward_to_(forward_to) {}
 
@@ -69,6 +77,9 @@ bool RecordingClient::close(std::chrono::milliseconds) {
 }
 
 void RecordingClient::deliver(Event event) {
+  if (RecordingObserver* observer = recording_observer.load(std::memory_order_acquire)) {
+    observer->recorded(*this, event);
+  }
   if (forward_to_ != nullptr) {
     if (event.type == EventType::track) {
       forward_to_->track(event.name, event.properties);

@@ -424,3 +424,25 @@ TEST_F(FlowTrackerTest, ThrowHooksDoNotBreakOrdinaryExceptions) {
 
 }  // namespace
 }  // namespace flowproof::harness
+
+namespace flowproof::harness {
+namespace {
+
+// Every option struct member has a default, so partial designated initializers compile without
+// -Wmissing-field-initializers (this file is built with -Wextra -Werror in the dev preset).
+TEST(OptionStructs, DesignatedInitializersNeedNoFullList) {
+  testing_support::ManualClock clock;
+  const FlowDefinition flow{.id = "auth", .started = "Auth Started", .failed = "Auth Failed"};
+  RecordingClient client(ClientOptions{.anonymous_id = "a3f1c0de9b", .clock = &clock});
+  {
+    FlowTracker tracker(&client, flow, FlowOptions{.clock = &clock});
+    tracker.fail("net::Timeout");
+  }
+  const Event expected{.name = "Auth Failed"};
+  ASSERT_EQ(client.size(), 2u);
+  EXPECT_EQ(client.events()[1].name, expected.name);
+  EXPECT_EQ(client.events()[1].anonymous_id, "a3f1c0de9b");
+}
+
+}  // namespace
+}  // namespace flowproof::harness

@@ -3,7 +3,8 @@
 // Products call track()/identify() on a Client they are handed; production wires a TransportClient
 // (batches to the real telemetry endpoint), tests wire a RecordingClient (recording.hpp):
 //
-//   ClientOptions options{.base_properties = {{"invocation_id", id}, {"command", "app create"}}};
+//   ClientOptions options;
+//   options.base_properties = {{"invocation_id", id}, {"command", "app create"}};
 //   RecordingClient client(options);
 //   client.track("Command Invoked");          // properties gain invocation_id, command, sequence
 //   client.close(std::chrono::milliseconds(500));
@@ -33,8 +34,8 @@ struct ClientOptions {
   std::string sequence_property = "sequence";
   /// The first sequence number.
   std::uint64_t sequence_start = 1;
-  std::string anonymous_id;
-  std::string user_id;
+  std::string anonymous_id{};
+  std::string user_id{};
   /// Source of event timestamps; nullptr means system_clock().
   Clock* clock = nullptr;
 };

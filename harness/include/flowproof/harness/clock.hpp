@@ -3,7 +3,7 @@
 // Production code uses system_clock(); tests inject a fake (flowproof::fakes::FakeClock) so that
 // durations are exact in assertions:
 //
-//   FlowTracker tracker(client, flow, {.clock = &fake_clock});
+//   FlowTracker tracker(&client, flow, {.clock = &fake_clock});
 #pragma once
 
 #include <chrono>

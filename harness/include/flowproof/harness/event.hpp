@@ -23,12 +23,12 @@ enum class EventType { track, identify };
 /// One analytics call. `properties` holds the event properties (for identify: the traits).
 struct Event {
   EventType type = EventType::track;
-  std::string name;  ///< Segment `event`; empty for identify
+  std::string name{};  ///< Segment `event`; empty for identify
   nlohmann::json properties = nlohmann::json::object();
-  std::string timestamp;     ///< ISO-8601 UTC with milliseconds, e.g. 2026-06-10T11:27:00.001Z
-  std::string anonymous_id;  ///< Segment `anonymousId`, omitted from JSON when empty
-  std::string user_id;       ///< Segment `userId`, omitted from JSON when empty
-  std::string message_id;    ///< Segment `messageId`, omitted from JSON when empty
+  std::string timestamp{};     ///< ISO-8601 UTC with milliseconds, e.g. 2026-06-10T11:27:00.001Z
+  std::string anonymous_id{};  ///< Segment `anonymousId`, omitted from JSON when empty
+  std::string user_id{};       ///< Segment `userId`, omitted from JSON when empty
+  std::string message_id{};    ///< Segment `messageId`, omitted from JSON when empty
   nlohmann::json context = nlohmann::json::object();  ///< omitted from JSON when empty
 
   friend bool operator==(const Event&, const Event&) = default;

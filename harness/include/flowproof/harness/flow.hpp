@@ -1,10 +1,12 @@
 // flowproof/harness/flow.hpp — FlowTracker: one flow instance, exactly one terminal event.
 //
-//   FlowTracker flow(&client, create_flow);        // emits "... Started"
+//   FlowTracker flow(&client, create_flow);  // emits "... Started"
 //   flow.step("terms");
-//   if (!accepted) return flow.abort("declined_terms");   // "... Aborted" {step, reason,
-//   duration_ms} flow.complete({{"region", region}});          // "... Completed" {region,
-//   duration_ms}
+//   if (!accepted) {
+//     flow.abort("declined_terms");  // "... Aborted" {step, reason, duration_ms}
+//     return;
+//   }
+//   flow.complete({{"region", region}});  // "... Completed" {region, duration_ms}
 //
 // A second terminal is refused and counted. A tracker destroyed without a terminal emits one
 // itself: Failed with the error class of the exception in flight, or Aborted{cancelled} when that
@@ -14,6 +16,10 @@
 //
 // Property precedence on every event: the call site's properties, then FlowOptions::properties,
 // then the tracker's own (step, reason, error class, duration) — later ones win.
+//
+// A tracker belongs to one thread. To see the exception in flight from its destructor, the harness
+// interposes __cxa_throw, __cxa_rethrow and __cxa_begin_catch (libstdc++, Itanium ABI; see
+// docs/harness.md); exceptions it cannot see are reported as "unknown".
 //
 // guard() runs a body and, when it throws, emits the terminal for that exception and rethrows:
 //
@@ -38,11 +44,11 @@ namespace flowproof::harness {
 
 /// The event names and property names of one flow (as a tracking plan declares them).
 struct FlowDefinition {
-  std::string id;         ///< the plan's flow id, e.g. "application_create"
-  std::string started;    ///< e.g. "CLI Application Create Started"
-  std::string completed;  ///< empty when the flow declares no such terminal
-  std::string aborted;
-  std::string failed;
+  std::string id{};         ///< the plan's flow id, e.g. "application_create"
+  std::string started{};    ///< e.g. "CLI Application Create Started"
+  std::string completed{};  ///< empty when the flow declares no such terminal
+  std::string aborted{};
+  std::string failed{};
   std::string step_property = "step";
   std::string reason_property = "reason";
   std::string error_property = "error_class";
@@ -53,6 +59,8 @@ struct FlowDefinition {
 /// The kind of terminal event that closed a flow instance.
 enum class TerminalKind { none, completed, aborted, failed };
 
+/// How one tracker measures, decorates and classifies (designated initializers welcome:
+/// FlowOptions{.clock = &fake_clock}; every member has a default, so GCC's -Wextra stays quiet).
 struct FlowOptions {
   /// Duration source; nullptr means system_clock().
   Clock* clock = nullptr;
@@ -60,7 +68,7 @@ struct FlowOptions {
   nlohmann::json properties = nlohmann::json::object();
   /// Decides whether an exception is the product's cancellation (e.g. Ctrl-C). When empty, the
   /// global registry (register_cancellation) decides.
-  std::function<bool(std::exception_ptr)> is_cancellation;
+  std::function<bool(std::exception_ptr)> is_cancellation{};
 };
 
 class FlowTracker {

@@ -4,7 +4,9 @@
 // would send it, so a test can assert on the recording, feed it to the conformance checker, or
 // write it out as JSON Lines for `flowproof check`:
 //
-//   RecordingClient client({.base_properties = {{"invocation_id", "d7ec5d61"}}});
+//   ClientOptions options;
+//   options.base_properties = {{"invocation_id", "d7ec5d61"}};
+//   RecordingClient client(options);
 //   run_product(client);
 //   ASSERT_TRUE(client.wait_for([](const auto& events) { return events.size() >= 3; },
 //                               std::chrono::seconds(5)));
@@ -23,6 +25,21 @@
 #include <vector>
 
 namespace flowproof::harness {
+
+class RecordingClient;
+
+/// Process-wide observer of every RecordingClient's events (opt-in; the suite recorder of
+/// flowproof/conformance/suite.hpp is one). recorded() may be called from several threads at once.
+class RecordingObserver {
+ public:
+  virtual ~RecordingObserver() = default;
+  /// Called with each enriched event a RecordingClient records, before it is stored.
+  virtual void recorded(const RecordingClient& client, const Event& event) = 0;
+};
+
+/// Installs the process-wide observer (nullptr removes it) and returns the previous one. Install
+/// and remove it while no RecordingClient is recording (e.g. before and after a test suite).
+RecordingObserver* set_recording_observer(RecordingObserver* observer);
 
 /// A thread-safe client that keeps every enriched event in memory (and may forward it).
 class RecordingClient final : public EnrichingClient {
