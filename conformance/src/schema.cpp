@@ -249,7 +249,9 @@ bool equals(element value, const nlohmann::json& expected) {
     case element_type::ARRAY: {
       if (!expected.is_array()) return false;
       std::size_t i = 0;
-      for (element item : value.get_array().value_unsafe()) {
+      // Copied out first: value_unsafe() on a temporary result returns a reference into it.
+      const simdjson::dom::array array = value.get_array().value_unsafe();
+      for (element item : array) {
         if (i >= expected.size() || !equals(item, expected[i])) return false;
         ++i;
       }
@@ -258,7 +260,8 @@ bool equals(element value, const nlohmann::json& expected) {
     case element_type::OBJECT: {
       if (!expected.is_object()) return false;
       std::size_t count = 0;
-      for (auto field : value.get_object().value_unsafe()) {
+      const simdjson::dom::object object = value.get_object().value_unsafe();
+      for (auto field : object) {
         auto it = expected.find(std::string(field.key));
         if (it == expected.end() || !equals(field.value, *it)) return false;
         ++count;
