@@ -6,8 +6,10 @@
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 namespace flowproof::harness {
 namespace {
@@ -96,6 +98,29 @@ TEST(RecordingClient, CloseRefusesLaterCalls) {
   EXPECT_EQ(target.size(), 0u);
   EXPECT_EQ(client.refused_after_close(), 2u);
   EXPECT_FALSE(target.closed());  // the forward target is not closed
+}
+
+TEST(RecordingObserver, SeesEveryRecordedEventUntilRemoved) {
+  struct Collector final : RecordingObserver {
+    void recorded(const RecordingClient& client, const Event& event) override {
+      std::lock_guard lock(mutex);
+      seen.emplace_back(&client, event.name);
+    }
+    std::mutex mutex;
+    std::vector<std::pair<const RecordingClient*, std::string>> seen;
+  } collector;
+  RecordingClient first;
+  RecordingClient second;
+  RecordingObserver* previous = set_recording_observer(&collector);
+  first.track("A");
+  second.track("B");
+  EXPECT_EQ(set_recording_observer(previous), &collector);
+  first.track("C");  // after removal: not observed
+  ASSERT_EQ(collector.seen.size(), 2u);
+  EXPECT_EQ(collector.seen[0],
+            std::make_pair(static_cast<const RecordingClient*>(&first), std::string("A")));
+  EXPECT_EQ(collector.seen[1].first, &second);
+  EXPECT_EQ(first.size(), 2u);
 }
 
 }  // namespace
