@@ -13,6 +13,9 @@
 namespace flowproof::conformance::detail {
 namespace {
 
+// Invocations remembered per outcome for the coverage matrix ("which tests reached it").
+constexpr std::size_t kMaxReachedBy = 20;
+
 constexpr std::array<std::string_view, static_cast<std::size_t>(Rule::count)> kRuleIds = {
     "FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008", "FP101", "FP102",
     "FP103", "FP104", "FP105", "FP106", "FP107", "FP108", "FP109", "FP110", "FP201", "FP202"};
@@ -483,6 +486,23 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   if (invocation.open.empty()) std::vector<Instance>().swap(invocation.open);
 
   FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
+  // Which invocations reached each outcome (the first few), for the coverage matrix.
+  {
+    std::string outcome(to_string(kind));
+    if (kind == TerminalKind::aborted) {
+      outcome += ':' + (record.reason.present && record.reason.is_string ? record.reason.text
+                                                                         : std::string());
+    } else if (kind == TerminalKind::failed) {
+      outcome += ':' + (record.step.present && record.step.is_string ? record.step.text
+                                                                     : std::string());
+    }
+    auto& reached = tally.reached_by[outcome];
+    const auto index = static_cast<std::uint32_t>(&invocation - invocations_.data());
+    if (reached.size() < kMaxReachedBy &&
+        std::find(reached.begin(), reached.end(), index) == reached.end()) {
+      reached.push_back(index);
+    }
+  }
   switch (kind) {
     case TerminalKind::completed:
       ++tally.outcomes.completed;
@@ -609,6 +629,19 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
       findings_.add(Rule::fp109, std::move(v));
     }
   }
+}
+
+std::map<std::string, std::map<std::string, std::vector<std::string>>>
+Engine::outcome_invocations() const {
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> out;
+  for (std::size_t f = 0; f < tallies_.size() && f < plan_.flows.size(); ++f) {
+    auto& flow = out[plan_.flows[f].id];
+    for (const auto& [outcome, indices] : tallies_[f].reached_by) {
+      auto& keys = flow[outcome];
+      for (std::uint32_t index : indices) keys.push_back(keys_[index]);
+    }
+  }
+  return out;
 }
 
 std::map<std::string, std::vector<TimelineEntry>> Engine::timelines(

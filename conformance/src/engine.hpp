@@ -109,6 +109,8 @@ struct FlowTally {
   FlowOutcomes outcomes;
   std::vector<bool> reasons_seen;  ///< parallel to Flow::reasons
   std::vector<bool> steps_failed;  ///< parallel to Flow::steps
+  /// Outcome ("completed", "aborted:REASON", "failed:STEP") -> the first invocations reaching it.
+  std::map<std::string, std::vector<std::uint32_t>> reached_by;
 };
 
 class Engine {
@@ -142,6 +144,10 @@ class Engine {
   /// Timelines of invocations with findings (keep_timelines), at most `limit` of them.
   std::map<std::string, std::vector<TimelineEntry>> timelines(
       const std::vector<Violation>& violations, std::size_t limit) const;
+  /// Flow id -> outcome -> keys of the first invocations that reached it (Report's
+  /// outcome_invocations).
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> outcome_invocations()
+      const;
 
  private:
   struct Invocation;

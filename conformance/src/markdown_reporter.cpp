@@ -3,6 +3,8 @@
 // rule.
 #include "reporter_formats.hpp"
 
+#include <flowproof/conformance/coverage.hpp>
+
 #include <ostream>
 #include <string>
 
@@ -80,6 +82,8 @@ class MarkdownReporter : public Reporter {
             << cell(counts_text(total(o.failed), o.failed)) << " | " << o.open << " |\n";
       }
     }
+
+    out << coverage_markdown(report);
 
     bool any_gap = false;
     for (const auto& [flow, coverage] : report.coverage) {

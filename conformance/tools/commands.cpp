@@ -6,6 +6,7 @@
 #include <flowproof/conformance/generator.hpp>
 #include <flowproof/conformance/plan.hpp>
 #include <flowproof/conformance/reporter.hpp>
+#include <flowproof/conformance/suite.hpp>
 #include <flowproof/conformance/rules.hpp>
 
 #include <unistd.h>
@@ -112,6 +113,17 @@ int run_check(const CheckCommand& command) {
     }
     options.invocation_labels[invocation] = name;
   }
+  for (const std::string& file : command.label_files) {
+    try {
+      for (auto& [invocation, name] : read_labels_file(file)) {
+        options.invocation_labels.emplace(invocation, std::move(name));  // --label wins
+      }
+    } catch (const std::exception& error) {
+      return usage_error(std::string("--labels: ") + error.what());
+    }
+  }
+  // The HTML report shows the timeline of each invocation with findings.
+  options.keep_timelines = reports.count("html") > 0;
 
   Plan plan;
   try {

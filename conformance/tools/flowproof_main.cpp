@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
       app.add_subcommand("check", "Check event streams against a plan and write reports");
   check_app->add_option("--plan", check.plan, "The tracking plan (JSON)")->required();
   check_app->add_option("--report", check.reports,
-                        "FORMAT=PATH: write a report (json, junit, markdown, text; each at most "
+                        "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most "
                         "once; PATH - is standard output). Default: text to standard output");
   check_app->add_flag("--require-coverage", check.require_coverage,
                       "Turn the coverage rules FP201/FP202 on at error severity");
@@ -83,6 +83,9 @@ int main(int argc, char** argv) {
                         "RULE=error|warning|off: override a rule's severity (repeatable)");
   check_app->add_option("--label", check.labels,
                         "INVOCATION=NAME: name an invocation in reports (repeatable)");
+  check_app->add_option("--labels", check.label_files,
+                        "FILE: invocation labels from a suite's sidecar (the GoogleTest listener's "
+                        ".labels.json, or a JSON object invocation -> name; repeatable)");
   check_app->add_flag("--no-progress", check.no_progress,
                       "Never show the progress line (shown only when stderr is a terminal)");
   check_app

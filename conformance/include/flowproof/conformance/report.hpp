@@ -95,6 +95,10 @@ struct Report {
   std::map<std::string, std::vector<TimelineEntry>> timelines;
   /// Invocation -> a human label (e.g. the GoogleTest test that produced it), when known.
   std::map<std::string, std::string> invocation_labels;
+  /// Flow id -> outcome ("completed", "aborted:REASON", "failed:STEP"; REASON/STEP empty when
+  /// absent) -> the first invocations that reached it (at most 20 each, in the order reached).
+  /// The coverage matrix (coverage.hpp) names the tests behind each outcome from these.
+  std::map<std::string, std::map<std::string, std::vector<std::string>>> outcome_invocations;
   /// Effective severity of rules in this run (the plan's `rules`, then overrides), when the producer
   /// knows it (annotate_report fills it); reporters fall back to the catalogue defaults.
   std::map<std::string, Severity> rule_severities;

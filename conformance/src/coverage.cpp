@@ -1,0 +1,179 @@
+// coverage.cpp — the coverage matrix (rows per declared outcome, counts, the tests that reached
+// each) and its Markdown tables.
+#include <flowproof/conformance/coverage.hpp>
+
+#include <algorithm>
+#include <sstream>
+
+namespace flowproof::conformance {
+namespace {
+
+const FlowOutcomes* outcomes_of(const Report& report, const std::string& flow) {
+  for (const auto& [id, outcomes] : report.flows) {
+    if (id == flow) return &outcomes;
+  }
+  return nullptr;
+}
+
+std::uint64_t sum(const std::map<std::string, std::uint64_t>& counts) {
+  std::uint64_t total = 0;
+  for (const auto& [name, count] : counts) total += count;
+  return total;
+}
+
+// Fills invocations and tests from the report's outcome_invocations entries that `matches`.
+template <typename Matches>
+void add_reachers(const Report& report, const std::string& flow, Matches matches,
+                  CoverageRow& row) {
+  auto found = report.outcome_invocations.find(flow);
+  if (found == report.outcome_invocations.end()) return;
+  for (const auto& [outcome, invocations] : found->second) {
+    if (!matches(outcome)) continue;
+    for (const std::string& invocation : invocations) {
+      if (std::find(row.invocations.begin(), row.invocations.end(), invocation) !=
+          row.invocations.end()) {
+        continue;
+      }
+      row.invocations.push_back(invocation);
+      auto label = report.invocation_labels.find(invocation);
+      const std::string& test =
+          label == report.invocation_labels.end() ? invocation : label->second;
+      if (std::find(row.tests.begin(), row.tests.end(), test) == row.tests.end()) {
+        row.tests.push_back(test);
+      }
+    }
+  }
+}
+
+// Markdown table cell text: pipes and backticks escaped, angle brackets neutralised, one line.
+std::string cell(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    switch (c) {
+      case '|':
+        out += "\\|";
+        break;
+      case '`':
+        out += "\\`";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '\n':
+      case '\r':
+        out += ' ';
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::uint64_t CoverageMatrix::reached() const {
+  return static_cast<std::uint64_t>(
+      std::count_if(rows.begin(), rows.end(), [](const CoverageRow& row) { return row.reached; }));
+}
+
+std::vector<CoverageMatrix> coverage_matrix(const Report& report) {
+  std::vector<CoverageMatrix> matrices;
+  for (const auto& [flow, coverage] : report.coverage) {
+    CoverageMatrix matrix;
+    matrix.flow = flow;
+    static const FlowOutcomes none;
+    const FlowOutcomes* found = outcomes_of(report, flow);
+    const FlowOutcomes& outcomes = found ? *found : none;
+
+    for (const char* kind : {"completed", "aborted", "failed"}) {
+      auto declared = coverage.terminals.find(kind);
+      if (declared == coverage.terminals.end()) continue;
+      CoverageRow row;
+      row.kind = CoverageRow::Kind::terminal;
+      row.name = kind;
+      row.outcome = kind;
+      row.reached = declared->second;
+      const std::string name = kind;
+      row.count = name == "completed" ? outcomes.completed
+                  : name == "aborted" ? sum(outcomes.aborted)
+                                      : sum(outcomes.failed);
+      add_reachers(
+          report, flow,
+          [&](const std::string& outcome) {
+            return outcome == name || outcome.rfind(name + ":", 0) == 0;
+          },
+          row);
+      if (!row.reached) matrix.unreached.push_back("terminal " + name);
+      matrix.rows.push_back(std::move(row));
+    }
+    for (const auto& [reason, seen] : coverage.reasons) {
+      CoverageRow row;
+      row.kind = CoverageRow::Kind::reason;
+      row.name = reason;
+      row.outcome = "aborted: " + reason;
+      row.reached = seen;
+      auto count = outcomes.aborted.find(reason);
+      row.count = count == outcomes.aborted.end() ? 0 : count->second;
+      const std::string key = "aborted:" + reason;
+      add_reachers(
+          report, flow, [&](const std::string& outcome) { return outcome == key; }, row);
+      if (!seen) matrix.unreached.push_back("reason " + reason);
+      matrix.rows.push_back(std::move(row));
+    }
+    for (const auto& [step, seen] : coverage.failure_steps) {
+      CoverageRow row;
+      row.kind = CoverageRow::Kind::step;
+      row.name = step;
+      row.outcome = "failed at " + step;
+      row.reached = seen;
+      auto count = outcomes.failed.find(step);
+      row.count = count == outcomes.failed.end() ? 0 : count->second;
+      const std::string key = "failed:" + step;
+      add_reachers(
+          report, flow, [&](const std::string& outcome) { return outcome == key; }, row);
+      if (!seen) matrix.unreached.push_back("failure step " + step);
+      matrix.rows.push_back(std::move(row));
+    }
+    matrices.push_back(std::move(matrix));
+  }
+  return matrices;
+}
+
+std::string coverage_markdown(const Report& report, std::size_t max_tests) {
+  std::ostringstream out;
+  const auto matrices = coverage_matrix(report);
+  if (matrices.empty()) return {};
+  out << "\n### Coverage matrix\n";
+  for (const CoverageMatrix& matrix : matrices) {
+    out << "\n#### " << cell(matrix.flow) << " (" << matrix.reached() << "/" << matrix.rows.size()
+        << " outcomes reached)\n\n| Outcome | Reached | Count | Tests |\n|---|---|---:|---|\n";
+    for (const CoverageRow& row : matrix.rows) {
+      std::string tests;
+      for (std::size_t i = 0; i < row.tests.size() && i < max_tests; ++i) {
+        tests += (i ? ", " : "") + cell(row.tests[i]);
+      }
+      if (row.tests.size() > max_tests) {
+        tests += " +" + std::to_string(row.tests.size() - max_tests) + " more";
+      }
+      out << "| " << cell(row.outcome) << " | " << (row.reached ? "yes" : "**no**") << " | "
+          << row.count << " | " << tests << " |\n";
+    }
+    if (!matrix.unreached.empty()) {
+      out << "\nUnreached:";
+      for (std::size_t i = 0; i < matrix.unreached.size(); ++i) {
+        out << (i ? ", " : " ") << cell(matrix.unreached[i]);
+      }
+      out << "\n";
+    }
+  }
+  return out.str();
+}
+
+}  // namespace flowproof::conformance

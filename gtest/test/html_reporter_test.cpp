@@ -1,0 +1,180 @@
+// html_reporter_test.cpp — the `html` report's content (self-contained, escaped, a funnel SVG per
+// flow, the coverage matrix, findings with timelines and test names) and the coverage matrix as
+// data and as Markdown.
+#include <flowproof/conformance/coverage.hpp>
+#include <flowproof/conformance/reporter.hpp>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+namespace flowproof::conformance {
+namespace {
+
+using ::testing::Contains;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kHostile = "<script>alert(\"x\" & 'y')</script>";
+
+// A failing report with two flows, hostile text everywhere a producer's data can reach.
+Report sample_report() {
+  Report report;
+  report.tool_version = "0.1.0";
+  report.plan_name = std::string("plan ") + kHostile;
+  report.summary.inputs = 1;
+  report.summary.events = 9;
+  report.summary.errors = 1;
+  report.summary.invocations = 3;
+  report.summary.instances = 4;
+  report.rules.push_back({"FP103", "missing-terminal", Severity::error, 1});
+  FlowOutcomes signup;
+  signup.instances = 4;
+  signup.completed = 2;
+  signup.aborted = {{"cancelled", 1}};
+  signup.open = 1;
+  report.flows.emplace_back("signup", signup);
+  FlowOutcomes hostile;
+  hostile.instances = 1;
+  hostile.failed = {{kHostile, 1}};
+  report.flows.emplace_back(kHostile, hostile);
+  FlowCoverage signup_coverage;
+  signup_coverage.terminals = {{"completed", true}, {"aborted", true}, {"failed", false}};
+  signup_coverage.reasons = {{"cancelled", true}, {"declined", false}};
+  signup_coverage.failure_steps = {{"submit", false}};
+  report.coverage.emplace_back("signup", signup_coverage);
+  report.coverage.emplace_back(kHostile, FlowCoverage{{{"failed", true}}, {}, {}});
+  report.outcome_invocations["signup"] = {{"completed", {"inv-1", "inv-2"}},
+                                          {"aborted:cancelled", {"inv-2"}}};
+  report.invocation_labels = {{"inv-1", "Signup.Completes"},
+                              {"inv-2", std::string("Signup.") + kHostile}};
+  Violation v;
+  v.rule = "FP103";
+  v.name = "missing-terminal";
+  v.invocation = "inv-3";
+  v.flow = "signup";
+  v.event = "Signup Started";
+  v.at = {Location{"events.jsonl", 7, 1}};
+  v.message = std::string("Signup Started never ended ") + kHostile;
+  report.violations.push_back(v);
+  report.invocation_labels["inv-3"] = "Signup.LeavesItOpen";
+  TimelineEntry entry;
+  entry.at = Location{"events.jsonl", 7, 1};
+  entry.event = "Signup Started";
+  entry.properties = {{"step", kHostile}};
+  report.timelines["inv-3"] = {entry};
+  return report;
+}
+
+std::string render(const std::string& format, const Report& report) {
+  auto reporter = make_reporter(format);
+  EXPECT_NE(reporter, nullptr);
+  std::ostringstream out;
+  if (reporter) reporter->write(report, out);
+  return out.str();
+}
+
+TEST(HtmlReporter, IsRegistered) {
+  EXPECT_THAT(reporter_names(), Contains("html"));
+  EXPECT_NE(make_reporter("html"), nullptr);
+}
+
+TEST(HtmlReporter, IsOneSelfContainedPage) {
+  const std::string html = render("html", sample_report());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_THAT(html, HasSubstr("<style>"));
+  EXPECT_THAT(html, HasSubstr("</html>"));
+  for (const char* remote : {"http://", "https://", "src=", "<link", "@import", "url(", "<script",
+                             "//cdn", "<img", "<iframe"}) {
+    EXPECT_THAT(html, Not(HasSubstr(remote))) << remote;
+  }
+}
+
+TEST(HtmlReporter, EscapesEveryProducerText) {
+  const std::string html = render("html", sample_report());
+  EXPECT_THAT(html, Not(HasSubstr("<script>")));
+  EXPECT_THAT(html, Not(HasSubstr("'y'")));
+  EXPECT_THAT(html,
+              HasSubstr("&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"));
+}
+
+TEST(HtmlReporter, ShowsVerdictFunnelsMatrixAndFindings) {
+  const std::string html = render("html", sample_report());
+  EXPECT_THAT(html, HasSubstr("id=\"verdict\" class=\"verdict fail\">FAIL"));
+  EXPECT_THAT(html, HasSubstr("<svg class=\"funnel\" id=\"funnel-signup\""));
+  EXPECT_THAT(html, HasSubstr("<svg class=\"funnel\" id=\"funnel-&lt;script&gt;"));
+  EXPECT_THAT(html, HasSubstr(">reason: cancelled</text>"));
+  EXPECT_THAT(html, HasSubstr(">Open (never ended)</text>"));
+  EXPECT_THAT(html, HasSubstr("<table class=\"coverage\" data-flow=\"signup\">"));
+  EXPECT_THAT(html, HasSubstr("Unreached: terminal failed, reason declined, failure step submit"));
+  EXPECT_THAT(html, HasSubstr("<code>Signup.Completes</code>"));
+  EXPECT_THAT(html, HasSubstr("<div class=\"finding error\" data-rule=\"FP103\">"));
+  EXPECT_THAT(html, HasSubstr("test <code class=\"test\">Signup.LeavesItOpen</code>"));
+  EXPECT_THAT(html, HasSubstr("<table class=\"timeline\">"));
+  EXPECT_THAT(html, HasSubstr("<tr class=\"hit\"><td>events.jsonl:7 (sequence 1)</td>"));
+}
+
+TEST(HtmlReporter, PassingReportSaysSo) {
+  Report report;
+  report.plan_name = "clean";
+  const std::string html = render("html", report);
+  EXPECT_THAT(html, HasSubstr("class=\"verdict pass\">PASS"));
+  EXPECT_THAT(html, HasSubstr("No findings."));
+}
+
+TEST(HtmlReporter, BarsAreProportionalToStarted) {
+  const std::string html = render("html", sample_report());
+  // 4 started over 520 px: 2 completed -> 260 px, 1 aborted -> 130 px.
+  EXPECT_THAT(html, HasSubstr("width=\"260.0\" height=\"18.0\" fill=\"#1a7f37\""));
+  EXPECT_THAT(html, HasSubstr("width=\"130.0\" height=\"18.0\" fill=\"#bf8700\""));
+}
+
+TEST(CoverageMatrix, RowsCountsAndTests) {
+  const auto matrices = coverage_matrix(sample_report());
+  ASSERT_EQ(matrices.size(), 2u);
+  const CoverageMatrix& signup = matrices[0];
+  EXPECT_EQ(signup.flow, "signup");
+  std::vector<std::string> outcomes;
+  for (const CoverageRow& row : signup.rows) outcomes.push_back(row.outcome);
+  EXPECT_THAT(outcomes, ElementsAre("completed", "aborted", "failed", "aborted: cancelled",
+                                    "aborted: declined", "failed at submit"));
+  EXPECT_EQ(signup.rows[0].count, 2u);
+  EXPECT_THAT(signup.rows[0].tests,
+              ElementsAre("Signup.Completes", std::string("Signup.") + kHostile));
+  EXPECT_THAT(signup.rows[3].invocations, ElementsAre("inv-2"));
+  EXPECT_FALSE(signup.rows[4].reached);
+  EXPECT_EQ(signup.rows[4].count, 0u);
+  EXPECT_EQ(signup.reached(), 3u);
+  EXPECT_THAT(signup.unreached,
+              ElementsAre("terminal failed", "reason declined", "failure step submit"));
+}
+
+TEST(CoverageMatrix, UnlabelledInvocationsAreNamedByTheirId) {
+  Report report = sample_report();
+  report.invocation_labels.clear();
+  EXPECT_THAT(coverage_matrix(report)[0].rows[0].tests, ElementsAre("inv-1", "inv-2"));
+}
+
+TEST(CoverageMatrix, MarkdownTablesNameTestsAndUnreachedPaths) {
+  const std::string markdown = render("markdown", sample_report());
+  EXPECT_THAT(markdown, HasSubstr("### Coverage matrix"));
+  EXPECT_THAT(markdown, HasSubstr("#### signup (3/6 outcomes reached)"));
+  EXPECT_THAT(markdown, HasSubstr("| aborted: declined | **no** | 0 |  |"));
+  EXPECT_THAT(markdown,
+              HasSubstr("| completed | yes | 2 | Signup.Completes, Signup.&lt;script&gt;"));
+  EXPECT_THAT(markdown,
+              HasSubstr("Unreached: terminal failed, reason declined, failure step submit"));
+  EXPECT_THAT(markdown, Not(HasSubstr("<script>")));
+}
+
+TEST(CoverageMatrix, MarkdownCapsTheTestsPerCell) {
+  Report report = sample_report();
+  const std::string markdown = coverage_markdown(report, 1);
+  EXPECT_THAT(markdown, HasSubstr("| completed | yes | 2 | Signup.Completes +1 more |"));
+}
+
+}  // namespace
+}  // namespace flowproof::conformance
