@@ -70,8 +70,11 @@ write_basic_package_version_file(
   COMPATIBILITY SameMajorVersion)
 configure_file("${PROJECT_SOURCE_DIR}/cmake/flowproofHelpers.cmake"
                "${PROJECT_BINARY_DIR}/flowproofHelpers.cmake" COPYONLY)
+configure_file("${PROJECT_SOURCE_DIR}/cmake/flowproofConformance.cmake"
+               "${PROJECT_BINARY_DIR}/flowproofConformance.cmake" COPYONLY)
 
 install(FILES "${PROJECT_BINARY_DIR}/cmake/install/flowproofConfig.cmake"
               "${PROJECT_BINARY_DIR}/flowproofConfigVersion.cmake"
               "${PROJECT_SOURCE_DIR}/cmake/flowproofHelpers.cmake"
+              "${PROJECT_SOURCE_DIR}/cmake/flowproofConformance.cmake"
         DESTINATION "${FLOWPROOF_INSTALL_CMAKEDIR}" COMPONENT flowproof_development)

@@ -7,7 +7,7 @@
 #   flowproof_executable(flowproof_command)
 #   add_test(NAME plan_lint COMMAND ${flowproof_command} plan lint ${CMAKE_CURRENT_SOURCE_DIR}/app.plan.json)
 #
-# A later issue adds flowproof_add_conformance() here.
+# flowproof_add_conformance() comes from flowproofConformance.cmake, included at the end.
 include_guard(GLOBAL)
 
 # flowproof_executable(<out-var>): sets <out-var> to the `flowproof` command for use in add_test,
@@ -27,3 +27,6 @@ function(flowproof_executable out_var)
   endif()
   set(${out_var} "${FLOWPROOF_EXECUTABLE}" PARENT_SCOPE)
 endfunction()
+
+# flowproof_add_conformance(): the suite-level conformance check (docs/suite-reports.md).
+include("${CMAKE_CURRENT_LIST_DIR}/flowproofConformance.cmake")
