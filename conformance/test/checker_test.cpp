@@ -4,6 +4,7 @@
 #include <flowproof/conformance/plan.hpp>
 
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -31,7 +32,7 @@ const Plan& example_plan() {
   return plan;
 }
 
-[[maybe_unused]] Plan plan_with(const std::function<void(json&)>& edit) {
+Plan plan_with(const std::function<void(json&)>& edit) {
   std::ifstream in(data_dir() / "streams/cli.plan.json");
   json document = json::parse(in);
   edit(document);
@@ -73,7 +74,7 @@ std::set<std::string> rules(const Report& report) {
   return out;
 }
 
-[[maybe_unused]] const Violation* first(const Report& report, const std::string& rule) {
+const Violation* first(const Report& report, const std::string& rule) {
   for (const auto& v : report.violations) {
     if (v.rule == rule) return &v;
   }
@@ -88,6 +89,605 @@ std::vector<json> create_completed() {
                 {{"region", "us"}, {"plan", "free"}, {"duration_ms", 2200}}, 2206),
           event("Command Completed", 5,
                 {{"succeeded", true}, {"exit_code", 0}, {"duration_ms", 2215}}, 2216)};
+}
+
+json with(json e, const std::string& key, json value) {
+  e["properties"][key] = std::move(value);
+  return e;
+}
+
+json without(json e, const std::string& key) {
+  e["properties"].erase(key);
+  return e;
+}
+
+// ---- FP001 and reading -----------------------------------------------------------------------
+
+TEST(Reading, MalformedLineInTheMiddleIsOneFindingAndReadingGoesOn) {
+  auto events = create_completed();
+  events.insert(events.begin() + 2, json("{not json"));
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP001"});
+  const Violation* v = first(report, "FP001");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->at.size(), 1u);
+  EXPECT_EQ(v->at[0].line, 3u);
+  EXPECT_FALSE(v->invocation.has_value());
+  EXPECT_EQ(report.summary.events, 5u);
+  EXPECT_EQ(report.summary.malformed, 1u);
+  EXPECT_EQ(report.summary.lines, 6u);
+}
+
+TEST(Reading, BlankLinesAreCountedNotMalformed) {
+  Checker checker(example_plan());
+  checker.add_text("a", "\n" + lines(create_completed()) + "   \n\n");
+  Report report = checker.finish();
+  EXPECT_TRUE(report.violations.empty());
+  EXPECT_EQ(report.summary.blank, 3u);
+  EXPECT_EQ(report.summary.lines, 8u);
+  EXPECT_EQ(report.summary.lines,
+            report.summary.blank + report.summary.malformed + report.summary.events);
+}
+
+TEST(Reading, EventWithoutNameAndNonObjectsAreMalformed) {
+  Report report = run(example_plan(), {json("[1, 2]"), json("42"), json(R"({"type":"track"})"),
+                                       json(R"({"type":"track","event":""})")});
+  EXPECT_EQ(report.summary.malformed, 4u);
+  ASSERT_EQ(report.violations.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(report.violations[i].at[0].line, i + 1);
+}
+
+TEST(Reading, OtherSegmentCallsAreSkipped) {
+  auto events = create_completed();
+  events.push_back(json{{"type", "identify"}, {"traits", {{"email", "a@b.example"}}}});
+  Report report = run(example_plan(), events);
+  EXPECT_TRUE(report.passed());
+  EXPECT_EQ(report.summary.skipped, 1u);
+  EXPECT_EQ(report.summary.events, 5u);
+}
+
+TEST(Reading, BatchElementsAreEventsOfTheirLine) {
+  auto events = create_completed();
+  json batch = {{"batch", json::array()}};
+  for (std::size_t i = 1; i < events.size(); ++i) batch["batch"].push_back(events[i]);
+  Report report = run(example_plan(), {events[0], batch, json("oops")});
+  EXPECT_EQ(report.summary.events, 5u);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP001"});
+  EXPECT_EQ(report.violations[0].at[0].line, 3u);
+}
+
+json amplitude(const json& segment, long long time_ms) {
+  json out = {{"event_type", segment["event"]},
+              {"event_properties", segment["properties"]},
+              {"time", time_ms},
+              {"device_id", "a3f1c0de9b"},
+              {"insert_id", "x"}};
+  return out;
+}
+
+TEST(Reading, AmplitudeEventsAndUploadsAreNormalised) {
+  auto events = create_completed();
+  const long long base = 1781090820000;  // 2026-06-10T11:27:00.000Z
+  std::vector<int> offsets = {1, 6, 706, 2206, 2216};
+  json upload = {{"api_key", "k"}, {"events", json::array()}};
+  for (std::size_t i = 2; i < events.size(); ++i) {
+    upload["events"].push_back(amplitude(events[i], base + offsets[i]));
+  }
+  Report report =
+      run(example_plan(), {amplitude(events[0], base + 1), amplitude(events[1], base + 6), upload});
+  EXPECT_TRUE(report.violations.empty()) << to_json(report)["violations"].dump(1);
+  EXPECT_EQ(report.summary.events, 5u);
+  EXPECT_EQ(report.summary.instances, 2u);
+}
+
+TEST(Reading, AmplitudeTimeFeedsTheDurationSpan) {
+  auto events = create_completed();
+  events[3]["properties"]["duration_ms"] = 5000;  // span is 2200 ms
+  const long long base = 1781090820000;
+  std::vector<int> offsets = {1, 6, 706, 2206, 2216};
+  std::vector<json> amp;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    amp.push_back(amplitude(events[i], base + offsets[i]));
+  EXPECT_EQ(rules(run(example_plan(), amp)), std::set<std::string>{"FP108"});
+}
+
+TEST(Reading, ArrayOfObjectsOnOneLine) {
+  auto events = create_completed();
+  json array = json::array();
+  for (const auto& e : events) array.push_back(e);
+  Report report = run(example_plan(), {array});
+  EXPECT_TRUE(report.violations.empty());
+  EXPECT_EQ(report.summary.events, 5u);
+  EXPECT_EQ(report.summary.lines, 1u);
+}
+
+TEST(Reading, PrettyPrintedArrayFileReportsTheLineWhereEachElementStarts) {
+  auto events = create_completed();
+  events[3] = without(events[3], "region");  // FP006 on the fourth element
+  json array = json::array();
+  for (const auto& e : events) array.push_back(e);
+  std::string text = array.dump(2);
+  Checker checker(example_plan());
+  checker.add_text("pretty.json", text);
+  Report report = checker.finish();
+  EXPECT_EQ(report.summary.events, 5u);
+  ASSERT_EQ(rules(report), std::set<std::string>{"FP006"});
+  // Find the line of the fourth element's opening brace.
+  std::uint64_t line = 1;
+  int seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\n') ++line;
+    if (text[i] == '{' && i >= 2 && text.compare(i - 2, 2, "  ") == 0 && text[i - 3] == '\n') {
+      if (++seen == 4) break;
+    }
+  }
+  EXPECT_EQ(first(report, "FP006")->at[0].line, line);
+}
+
+TEST(Reading, GzipFileAndIstreamAndMissingFile) {
+  std::string text = lines(create_completed());
+  auto dir = std::filesystem::temp_directory_path() / "flowproof_checker_test";
+  std::filesystem::create_directories(dir);
+  auto path = dir / "events.jsonl.gz";
+  {
+    gzFile file = gzopen(path.string().c_str(), "wb");
+    ASSERT_NE(file, nullptr);
+    gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(file);
+  }
+  {
+    Checker checker(example_plan());
+    checker.add_file(path);
+    Report report = checker.finish();
+    EXPECT_EQ(report.summary.events, 5u);
+    EXPECT_TRUE(report.passed());
+    EXPECT_EQ(report.inputs, std::vector<std::string>{path.string()});
+  }
+  {
+    std::istringstream in(text + "{broken\n");
+    Checker checker(example_plan());
+    checker.add_stream("-", in);
+    Report report = checker.finish();
+    EXPECT_EQ(report.summary.events, 5u);
+    ASSERT_EQ(rules(report), std::set<std::string>{"FP001"});
+    EXPECT_EQ(report.violations[0].at[0].input, "-");
+    EXPECT_EQ(report.violations[0].at[0].line, 6u);
+  }
+  Checker checker(example_plan());
+  EXPECT_THROW(checker.add_file(dir / "missing.jsonl"), InputError);
+  EXPECT_THROW(checker.add_file(dir), InputError);
+  try {
+    checker.add_file(dir / "missing.jsonl");
+  } catch (const InputError& error) {
+    EXPECT_NE(std::string(error.what()).find("missing.jsonl"), std::string::npos);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Reading, LimitsMakeFindingsNotCrashes) {
+  CheckOptions options;
+  options.limits.max_line_bytes = 100;
+  options.limits.max_depth = 8;
+  std::string deep = R"({"type":"track","event":"x","properties":{"a":[[[[[[[[[[1]]]]]]]]]]}})";
+  Checker checker(example_plan(), options);
+  checker.add_text("in", std::string(300, ' ') + "{}\n" + deep + "\n" + std::string(500, 'x') +
+                             "\n" + lines({create_completed()[0]}));
+  Report report = checker.finish();
+  // "{}" (no event name), too deep, too long, and the event line, longer than 100 bytes too.
+  EXPECT_EQ(report.summary.malformed, 4u);
+  EXPECT_EQ(report.summary.lines, 4u);
+  EXPECT_EQ(report.summary.events, 0u);  // the last line is longer than 100 bytes too
+}
+
+TEST(Reading, RecordedEventsGoThroughTheSamePath) {
+  std::vector<harness::Event> recorded;
+  for (const auto& e : create_completed()) {
+    harness::Event event;
+    event.name = e["event"];
+    event.properties = e["properties"];
+    event.timestamp = e["timestamp"];
+    recorded.push_back(event);
+  }
+  EXPECT_TRUE(check(example_plan(), recorded).passed());
+  recorded.erase(recorded.begin() + 3);  // the Completed
+  Report report = check(example_plan(), recorded);
+  EXPECT_FALSE(report.passed());
+  EXPECT_TRUE(rules(report).count("FP103"));
+}
+
+// ---- FP002-FP008
+// ---------------------------------------------------------------------------------
+
+TEST(Envelope, MissingKeyIsReportedOnceAndLeavesAGap) {
+  auto events = create_completed();
+  events[2] = without(events[2], "invocation_id");
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), (std::set<std::string>{"FP002", "FP004"}));
+  EXPECT_FALSE(first(report, "FP002")->invocation.has_value());
+}
+
+TEST(Envelope, OrderValueMustBeAnInteger) {
+  auto events = create_completed();
+  events[4] = with(events[4], "sequence", "5");
+  EXPECT_TRUE(rules(run(example_plan(), events)).count("FP002"));
+  events[4] = with(events[4], "sequence", 5.0);  // integer-valued float is an integer
+  EXPECT_TRUE(run(example_plan(), events).violations.empty());
+}
+
+TEST(Envelope, NumericInvocationKeysAreStringified) {
+  Plan plan = plan_with([](json& p) { p.erase("base_properties"); });
+  auto events = create_completed();
+  for (auto& e : events) e["properties"]["invocation_id"] = 42;
+  Report report = run(plan, events);
+  EXPECT_TRUE(report.violations.empty()) << to_json(report)["violations"].dump(1);
+  EXPECT_EQ(report.summary.invocations, 1u);
+}
+
+TEST(Envelope, OutOfOrderArrivalIsRestored) {
+  auto events = create_completed();
+  std::swap(events[1], events[3]);  // Completed arrives before Started
+  Report report = run(example_plan(), events);
+  EXPECT_TRUE(report.violations.empty()) << to_json(report)["violations"].dump(1);
+}
+
+TEST(Envelope, DuplicateSequenceTakesPartInFlowChecks) {
+  auto events = create_completed();
+  // Sequence 4 twice: a second Completed with the same number is also a second terminal.
+  events.insert(events.begin() + 4, events[3]);
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), (std::set<std::string>{"FP003", "FP104"}));
+}
+
+TEST(Envelope, GapAtTheStartVersusInTheMiddle) {
+  auto events = create_completed();
+  auto start = events;
+  start.erase(start.begin());  // sequence 1 lost
+  start[3] = with(start[3], "sequence", 5);
+  Report report = run(example_plan(), {start[0]});
+  ASSERT_NE(first(report, "FP004"), nullptr);
+  EXPECT_NE(first(report, "FP004")->message.find("begins at sequence 2"), std::string::npos)
+      << first(report, "FP004")->message;
+  auto middle = events;
+  middle.erase(middle.begin() + 2);  // sequence 3 lost
+  report = run(example_plan(), middle);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP004"});
+  EXPECT_TRUE(report.passed());  // a warning
+  EXPECT_NE(first(report, "FP004")->message.find("sequence 3 never arrived"), std::string::npos);
+  EXPECT_EQ(first(report, "FP004")->severity, Severity::warning);
+}
+
+TEST(Envelope, UnknownEventIsStillCheckedForBaseAndPersonalData) {
+  auto events = create_completed();
+  events.push_back(with(event("Mystery Happened", 6), "note", "mail me at a@b.example"));
+  events.back() = without(events.back(), "command");
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), (std::set<std::string>{"FP005", "FP006", "FP008"}));
+}
+
+TEST(Envelope, SchemaBothBaseAndEvent) {
+  auto events = create_completed();
+  events[2] = with(events[2], "plan", "build");
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP006"});
+  EXPECT_EQ(first(report, "FP006")->flow, "application_create");
+  events = create_completed();
+  events[0] = with(events[0], "app_id", 5);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP006"});
+}
+
+TEST(Envelope, ConstantPropertyComparedCanonically) {
+  auto events = create_completed();
+  events[1] = with(events[1], "flags", json::array({"--yes"}));
+  events[0] = with(events[0], "flags", json::array({"--yes"}));
+  Plan plan = plan_with([](json& p) {
+    p["invocation_constant"].push_back("exit_code_like");
+    p["base_properties"]["properties"]["exit_code_like"] = {{"type", "number"}};
+  });
+  for (auto& e : events) e["properties"]["exit_code_like"] = 1;
+  events[4]["properties"]["exit_code_like"] = 1.0;  // the same JSON value
+  Report report = run(plan, events);
+  EXPECT_TRUE(rules(report).count("FP007"));  // flags changed from ["--yes"] to null
+  const Violation* v = first(report, "FP007");
+  EXPECT_EQ(v->at.size(), 2u);
+  EXPECT_NE(v->message.find("flags changed from [\"--yes\"] to null"), std::string::npos)
+      << v->message;
+  for (const auto& violation : report.violations) {
+    EXPECT_EQ(violation.message.find("exit_code_like"), std::string::npos) << violation.message;
+  }
+}
+
+TEST(Envelope, PersonalDataDeniedKeyAndPatternAndAllowedKey) {
+  auto events = create_completed();
+  events[0] = with(events[0], "email", "x");
+  events[1] = with(events[1], "nested", {{"deep", {"token 0123456789abcdef0123456789abcdef"}}});
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), (std::set<std::string>{"FP008"}));
+  EXPECT_EQ(report.violations.size(), 2u);
+  EXPECT_EQ(report.violations[1].message.find("0123456789"), std::string::npos);  // no value
+  // The invocation id is an allowed key even when it looks like a secret.
+  Plan plan = plan_with([](json& p) { p.erase("base_properties"); });
+  events = create_completed();
+  for (auto& e : events) e["properties"]["invocation_id"] = "0123456789abcdef0123456789abcdef";
+  EXPECT_TRUE(run(plan, events).violations.empty());
+}
+
+TEST(Envelope, BuiltInPersonalDataDefaults) {
+  Plan plan = plan_with([](json& p) { p.erase("pii"); });
+  auto events = create_completed();
+  events[0] = with(events[0], "header", "Bearer abcdefghijklmnop");
+  events[1] = with(events[1], "contact", "someone@example.com");
+  Report report = run(plan, events);
+  EXPECT_EQ(report.violations.size(), 2u);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP008"});
+}
+
+// ---- FP101-FP110
+// ---------------------------------------------------------------------------------
+
+TEST(Flows, OrphanTerminalIsFp101SecondTerminalIsFp104) {
+  auto events = create_completed();
+  events.erase(events.begin() + 1);  // no Started
+  for (std::size_t i = 0; i < events.size(); ++i) events[i] = with(events[i], "sequence", i + 1);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP101"});
+  events = create_completed();
+  events.insert(events.begin() + 4, with(events[3], "sequence", 5));
+  events[5] = with(events[5], "sequence", 6);
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP104"});
+  EXPECT_EQ(first(report, "FP104")->at[0].sequence, 5);
+}
+
+TEST(Flows, OrphanIntermediateIsFp101) {
+  auto events = create_completed();
+  events.insert(events.begin() + 1, with(events[2], "sequence", 2));
+  for (std::size_t i = 2; i < events.size(); ++i) events[i] = with(events[i], "sequence", i + 1);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP101"});
+}
+
+TEST(Flows, DuplicateStart) {
+  auto events = create_completed();
+  events.insert(events.begin() + 2, with(events[1], "sequence", 3));
+  for (std::size_t i = 3; i < events.size(); ++i) events[i] = with(events[i], "sequence", i + 1);
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP102"});
+  EXPECT_EQ(first(report, "FP102")->at.size(), 2u);
+}
+
+TEST(Flows, MissingTerminalAtEndAndAtContainerTerminal) {
+  auto events = create_completed();
+  events.erase(events.begin() + 3);  // the create Completed
+  events[3] = with(events[3], "sequence", 4);
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP103"});
+  const Violation* v = first(report, "FP103");
+  EXPECT_EQ(v->event, "CLI Application Create Started");
+  EXPECT_EQ(v->at[0].sequence, 2);
+  EXPECT_NE(v->message.find("application_create started at sequence 2 never ended"),
+            std::string::npos);
+  EXPECT_EQ(report.flows[2].second.open, 1u);
+  // Truncated stream: both instances stay open.
+  events.pop_back();
+  report = run(example_plan(), events);
+  EXPECT_EQ(report.violations.size(), 2u);
+}
+
+TEST(Flows, StepsReasonsAndErrorClasses) {
+  auto base = create_completed();
+  auto aborted = [&](json properties) {
+    auto events = base;
+    properties["duration_ms"] = 100;
+    events[3] = event("CLI Application Create Aborted", 4, properties, 106);
+    events[2] = with(events[2], "plan", "free");
+    return run(example_plan(), events);
+  };
+  EXPECT_TRUE(aborted({{"step", "terms"}, {"reason", "cancelled"}}).violations.empty());
+  EXPECT_EQ(rules(aborted({{"reason", "cancelled"}})), std::set<std::string>{"FP105"});
+  EXPECT_EQ(rules(aborted({{"step", ""}, {"reason", "cancelled"}})),
+            std::set<std::string>{"FP105"});
+  EXPECT_EQ(rules(aborted({{"step", "terms"}})), std::set<std::string>{"FP106"});
+  EXPECT_EQ(rules(aborted({{"step", "terms"}, {"reason", "bored"}})),
+            std::set<std::string>{"FP106"});
+  // The empty step is valid when the plan lists it.
+  Plan listed = plan_with([](json& p) { p["flows"]["application_create"]["steps"].push_back(""); });
+  auto events = base;
+  events[3] = event("CLI Application Create Aborted", 4,
+                    {{"step", ""}, {"reason", "cancelled"}, {"duration_ms", 100}}, 106);
+  EXPECT_TRUE(run(listed, events).violations.empty());
+  // reason_required false: no reason is fine.
+  Plan optional =
+      plan_with([](json& p) { p["flows"]["application_create"]["reason_required"] = false; });
+  events[3] =
+      event("CLI Application Create Aborted", 4, {{"step", "terms"}, {"duration_ms", 100}}, 106);
+  EXPECT_TRUE(run(optional, events).violations.empty());
+  // A Completed with a reason.
+  events = base;
+  events[3] = with(events[3], "reason", "cancelled");
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP106"});
+  // Failed: error class in full.
+  auto failed = [&](json properties) {
+    auto evs = base;
+    properties["duration_ms"] = 100;
+    properties["step"] = "api_call";
+    evs[3] = event("CLI Application Create Failed", 4, properties, 106);
+    return run(example_plan(), evs);
+  };
+  EXPECT_TRUE(failed({{"error_class", "*url.Error"}}).violations.empty());
+  EXPECT_EQ(rules(failed({})), std::set<std::string>{"FP107"});
+  EXPECT_EQ(rules(failed({{"error_class", "connection refused: dial tcp"}})),
+            std::set<std::string>{"FP107"});
+  EXPECT_EQ(rules(failed({{"error_class", "*url.Error"}, {"reason", "cancelled"}})),
+            std::set<std::string>{"FP106"});
+}
+
+TEST(Flows, DurationToleranceBoundary) {
+  auto with_duration = [](json duration) {
+    auto events = create_completed();  // Started at 6 ms, Completed at 2206 ms: span 2200
+    events[3] = with(events[3], "duration_ms", duration);
+    return run(example_plan(), events);
+  };
+  EXPECT_TRUE(with_duration(3200).violations.empty());  // exactly span + tolerance
+  EXPECT_EQ(rules(with_duration(3201)), std::set<std::string>{"FP108"});
+  EXPECT_TRUE(with_duration(2200.0).violations.empty());  // integer-valued float
+  EXPECT_EQ(rules(with_duration(2200.5)), std::set<std::string>{"FP108"});
+  EXPECT_EQ(rules(with_duration(-1)), std::set<std::string>{"FP108"});
+  EXPECT_EQ(rules(with_duration("2200")), std::set<std::string>{"FP108"});
+  EXPECT_EQ(rules(with_duration(86'400'001)), std::set<std::string>{"FP108"});
+  // Unparseable timestamps: no span comparison.
+  auto events = create_completed();
+  events[3] = with(events[3], "duration_ms", 9000);
+  events[1]["timestamp"] = "yesterday";
+  EXPECT_TRUE(run(example_plan(), events).violations.empty());
+  // Integer epoch milliseconds and offsets are timestamps too.
+  events = create_completed();
+  events[1]["timestamp"] = 1781090820006LL;
+  events[3]["timestamp"] = "2026-06-10T13:27:02.206+02:00";
+  EXPECT_TRUE(run(example_plan(), events).violations.empty());
+  events[3] = with(events[3], "duration_ms", 3201);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP108"});
+}
+
+TEST(Flows, ImplicationHoldsOrNot) {
+  auto events = create_completed();
+  events[2] = event("CLI Application Create Declined Terms", 3, {{"plan", "grow"}}, 906);
+  events[3] = event("CLI Application Create Aborted", 4,
+                    {{"step", "terms"}, {"reason", "declined_terms"}, {"duration_ms", 1000}}, 1006);
+  EXPECT_TRUE(run(example_plan(), events).violations.empty());
+  events[3] = with(events[3], "reason", "cancelled");
+  Report report = run(example_plan(), events);
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP109"});
+  EXPECT_EQ(first(report, "FP109")->at.size(), 2u);
+  // The wrong terminal kind breaks it too; no terminal at all is only FP103.
+  events[3] = event("CLI Application Create Completed", 4,
+                    {{"region", "us"}, {"plan", "free"}, {"duration_ms", 1000}}, 1006);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP109"});
+  events.erase(events.begin() + 3);
+  events[3] = with(events[3], "sequence", 4);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP103"});
+}
+
+TEST(Flows, NestingComparesWithTheInnermostOpenInstance) {
+  auto events = create_completed();
+  // auth inside create: command contains auth, but the innermost open instance is create.
+  events.insert(events.begin() + 2, event("CLI Auth Started", 3, {{"flow", "login"}}, 10));
+  events.insert(events.begin() + 3,
+                event("CLI Auth Completed", 4, {{"flow", "login"}, {"duration_ms", 5}}, 15));
+  for (std::size_t i = 4; i < events.size(); ++i) events[i] = with(events[i], "sequence", i + 1);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP110"});
+  // Directly inside the command it is allowed.
+  events = create_completed();
+  events.insert(events.begin() + 1, event("CLI Auth Started", 2, {{"flow", "login"}}, 2));
+  events.insert(events.begin() + 2,
+                event("CLI Auth Completed", 3, {{"flow", "login"}, {"duration_ms", 1}}, 3));
+  for (std::size_t i = 3; i < events.size(); ++i) events[i] = with(events[i], "sequence", i + 1);
+  EXPECT_TRUE(run(example_plan(), events).violations.empty());
+}
+
+// ---- Severities, waivers, coverage -----------------------------------------------------------
+
+TEST(Policy, SeverityFromPlanThenOptions) {
+  auto events = create_completed();
+  events.push_back(event("Mystery Happened", 6));
+  Plan plan = plan_with([](json& p) { p["rules"] = {{"FP005", "error"}}; });
+  Report report = run(plan, events);
+  EXPECT_FALSE(report.passed());
+  EXPECT_EQ(first(report, "FP005")->severity, Severity::error);
+  CheckOptions options;
+  options.severity_overrides["FP005"] = Severity::off;
+  report = run(plan, events, options);
+  EXPECT_TRUE(report.violations.empty());
+  EXPECT_TRUE(report.passed());
+}
+
+TEST(Policy, WaiversUsedAndUnused) {
+  auto events = create_completed();
+  events[3] = without(events[3], "duration_ms");
+  Plan plan = plan_with([](json& p) {
+    p["waivers"] =
+        json::array({{{"rule", "FP108"}, {"flow", "application_create"}, {"why", "known"}},
+                     {{"rule", "FP104"}, {"why", "never happens"}}});
+  });
+  Report report = run(plan, events);
+  EXPECT_TRUE(report.passed());
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_TRUE(report.violations[0].waived);
+  EXPECT_EQ(report.violations[0].waiver_why, "known");
+  EXPECT_EQ(report.summary.waived, 1u);
+  EXPECT_EQ(report.summary.errors, 0u);
+  ASSERT_EQ(report.unused_waivers.size(), 1u);
+  EXPECT_EQ(report.unused_waivers[0].rule, "FP104");
+  // A waiver for another flow does not apply.
+  plan = plan_with([](json& p) {
+    p["waivers"] = json::array({{{"rule", "FP108"}, {"flow", "auth"}, {"why", "other"}}});
+  });
+  EXPECT_FALSE(run(plan, events).passed());
+}
+
+TEST(Policy, CoverageOffByDefaultOnWhenRequired) {
+  Report report = run(example_plan(), create_completed());
+  EXPECT_TRUE(report.passed());
+  EXPECT_GT(report.coverage_ratio(), 0.0);
+  EXPECT_LT(report.coverage_ratio(), 1.0);
+  EXPECT_TRUE(report.coverage[2].second.terminals.at("completed"));
+  EXPECT_FALSE(report.coverage[2].second.terminals.at("aborted"));
+  EXPECT_FALSE(report.coverage[2].second.failure_steps.at("api_call"));
+  CheckOptions options;
+  options.require_coverage = true;
+  report = run(example_plan(), create_completed(), options);
+  EXPECT_FALSE(report.passed());
+  EXPECT_EQ(rules(report), (std::set<std::string>{"FP201", "FP202"}));
+  EXPECT_EQ(first(report, "FP201")->flow, "auth");
+  Plan plan = plan_with([](json& p) { p["rules"] = {{"FP201", "warning"}}; });
+  report = run(plan, create_completed());
+  EXPECT_TRUE(report.passed());
+  EXPECT_EQ(rules(report), std::set<std::string>{"FP201"});
+}
+
+TEST(Policy, MinCoverageThreshold) {
+  CheckOptions options;
+  options.min_coverage = 0.9;
+  Report report = run(example_plan(), create_completed(), options);
+  EXPECT_FALSE(report.passed());
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_EQ(report.violations[0].rule, "FP202");
+  EXPECT_NE(report.violations[0].message.find("below the required minimum 0.9"), std::string::npos);
+  options.min_coverage = 0.01;
+  EXPECT_TRUE(run(example_plan(), create_completed(), options).passed());
+}
+
+TEST(Report, OutcomesTimelinesLabelsAndProgress) {
+  auto events = create_completed();
+  events[3] = without(events[3], "duration_ms");
+  CheckOptions options;
+  options.keep_timelines = true;
+  options.invocation_labels[kInvocation] = "Suite.Test";
+  int calls = 0;
+  options.progress = [&](const Progress& progress) {
+    ++calls;
+    EXPECT_EQ(progress.events, 5u);
+  };
+  Report report = run(example_plan(), events, options);
+  EXPECT_EQ(calls, 1);  // once at the end of the input; more only on long inputs
+  ASSERT_EQ(report.timelines.count(kInvocation), 1u);
+  EXPECT_EQ(report.timelines[kInvocation].size(), 5u);
+  EXPECT_EQ(report.timelines[kInvocation][3].event, "CLI Application Create Completed");
+  EXPECT_EQ(report.invocation_labels.at(kInvocation), "Suite.Test");
+  EXPECT_EQ(report.flows[0].first, "command");
+  EXPECT_EQ(report.flows[2].second.completed, 1u);
+  EXPECT_TRUE(run(example_plan(), events).timelines.empty());  // opt-in
+}
+
+TEST(Report, ViolationsOrderedByInputThenLine) {
+  Checker checker(example_plan());
+  auto events = create_completed();
+  events.push_back(event("Mystery Happened", 6));
+  checker.add_text("b.jsonl", lines(events));
+  checker.add_text("a.jsonl", "oops\n" + lines({event("Other Mystery", 1)}));
+  Report report = checker.finish();
+  ASSERT_GE(report.violations.size(), 3u);
+  EXPECT_EQ(report.violations[0].at[0].input, "b.jsonl");
+  EXPECT_EQ(report.violations[1].at[0].input, "a.jsonl");
+  EXPECT_EQ(report.violations[1].at[0].line, 1u);
+  EXPECT_EQ(report.summary.inputs, 2u);
 }
 
 TEST(Vectors, EveryContractCaseHoldsInProcess) {
