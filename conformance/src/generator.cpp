@@ -444,14 +444,22 @@ class Generator {
       const std::string& candidate = defaults[(first + i) % defaults.size()];
       if (!flow.error_class || flow.error_class->full_match(candidate)) return candidate;
     }
-    // A narrow expression: words written in it are likely candidates ("^(Timeout|Auth)Error$").
+    // A narrow expression: words written in it, alone or two together, are likely candidates
+    // ("^(Card|Network)Error$" gives "NetworkError").
+    std::vector<std::string> words;
     std::string word;
     for (char c : flow.error_class_pattern + " ") {
       if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == ':') {
         word += c;
       } else if (!word.empty()) {
-        if (flow.error_class->full_match(word)) return word;
+        words.push_back(std::move(word));
         word.clear();
+      }
+    }
+    for (const std::string& first : words) {
+      if (flow.error_class->full_match(first)) return first;
+      for (const std::string& second : words) {
+        if (flow.error_class->full_match(first + second)) return first + second;
       }
     }
     return "Error";
@@ -532,15 +540,15 @@ class Generator {
     std::int64_t sequence = plan_.invocation.sequence_start;
     for (Draft& draft : drafts) {
       json& event = draft.event;
+      event["context"] = {{"library", {{"name", "flowproof-gen"}, {"version", "0.1.0"}}},
+                          {"os", {{"name", "linux"}}},
+                          {"app", {{"version", "1.4.2"}}}};
       for (const auto& [name, value] : base.items()) event["properties"][name] = value;
       event[json::json_pointer(plan_.invocation.key)] = invocation;
       if (plan_.invocation.order) event[json::json_pointer(*plan_.invocation.order)] = sequence++;
       event[json::json_pointer(plan_.invocation.timestamp)] = iso_time(draft.ms);
       event["anonymousId"] = anonymous_id;
       event["messageId"] = random_.uuid();
-      event["context"] = {{"library", {{"name", "flowproof-gen"}, {"version", "0.1.0"}}},
-                          {"os", {{"name", "linux"}}},
-                          {"app", {{"version", "1.4.2"}}}};
       events.push_back(std::move(event));
     }
     return events;
@@ -777,6 +785,23 @@ class Generator {
                     std::move(copy));
       return true;
     }
+    if (rule == "FP007") {  // a constant base property takes a second value
+      const json base_schema = plan_.base_properties_json.value("properties", json::object());
+      if (events.size() < 2) return false;
+      for (const std::string& name : plan_.invocation_constant) {
+        if ("/properties/" + name == plan_.invocation.key || !base_schema.contains(name)) continue;
+        json& properties = events.back()["properties"];
+        const json current = properties.value(name, json());
+        for (int attempt = 0; attempt < 10; ++attempt) {
+          json other = values_.make(base_schema.at(name));
+          if (other != current) {
+            properties[name] = other;
+            return true;
+          }
+        }
+      }
+      return false;
+    }
     if (!order) return false;
     const json::json_pointer pointer(*order);
     if (rule == "FP003") {
@@ -790,23 +815,7 @@ class Generator {
         events[i][pointer] = events[i][pointer].get<std::int64_t>() + 1;
       }
       return true;
-    }
-    // FP007: a constant base property takes a second value.
-    const json base_schema = plan_.base_properties_json.value("properties", json::object());
-    if (events.size() < 2) return false;
-    for (const std::string& name : plan_.invocation_constant) {
-      if ("/properties/" + name == plan_.invocation.key || !base_schema.contains(name)) continue;
-      json& properties = events.back()["properties"];
-      const json current = properties.value(name, json());
-      for (int attempt = 0; attempt < 10; ++attempt) {
-        json other = values_.make(base_schema.at(name));
-        if (other != current) {
-          properties[name] = other;
-          return true;
-        }
-      }
-    }
-    return false;
+    }    return false;
   }
 
   static constexpr const char* bad_error = "connection refused: dial tcp 10.0.0.7:443";
