@@ -41,7 +41,7 @@ std::string cell(std::string_view text) {
         out += ' ';
         break;
       default:
-        out += c;
+        out += report_detail::printable(std::string_view(&c, 1));
     }
   }
   return out;
@@ -55,7 +55,8 @@ class MarkdownReporter : public Reporter {
     const Summary& s = report.summary;
     out << "## flowproof: " << (report.passed() ? "pass" : "**fail**") << " — plan "
         << cell(report.plan_name) << "\n\n";
-    out << s.errors << " errors, " << s.warnings << " warnings, " << s.waived << " waived · "
+    out << report_detail::plural(s.errors, "error") << ", "
+        << report_detail::plural(s.warnings, "warning") << ", " << s.waived << " waived · "
         << s.inputs << (s.inputs == 1 ? " input · " : " inputs · ") << s.events << " events · "
         << s.invocations << " invocations · " << s.instances << " flow instances";
     if (!report.coverage.empty()) {
