@@ -12,12 +12,19 @@
 namespace flowproof::properties {
 namespace {
 
+// A uniform draw in [0, count): rapidcheck scales inRange by the size, which would make the
+// first choice win almost always in small cases; decisions must keep their weights at any size.
+template <class T>
+T draw_below(T count) {
+  return *rc::gen::resize(rc::kNominalSize, rc::gen::inRange<T>(0, count));
+}
+
 // Draws an index by relative weight; shrinks towards the first entry.
 std::size_t draw_weighted(const std::vector<int>& weights) {
   int total = 0;
   for (int weight : weights) total += std::max(weight, 0);
   if (total <= 0) return 0;
-  int pick = *rc::gen::inRange(0, total);
+  int pick = draw_below(total);
   for (std::size_t i = 0; i < weights.size(); ++i) {
     pick -= std::max(weights[i], 0);
     if (pick < 0) return i;
