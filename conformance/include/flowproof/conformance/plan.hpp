@@ -137,6 +137,7 @@ struct EventRole {
 struct Plan {
   Plan() = default;
   /// Copies rebuild the event index (it points into this plan's own flows and events).
+  /// (A member added to Plan must be added to this constructor in plan.cpp too.)
   Plan(const Plan& other);
   Plan& operator=(const Plan& other);
   Plan(Plan&&) noexcept = default;
