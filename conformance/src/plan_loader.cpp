@@ -21,6 +21,36 @@ using nlohmann::json;
 
 constexpr std::string_view kDefaultErrorClass = R"(^[A-Za-z_*][A-Za-z0-9_.:*<>\[\]/-]{0,127}$)";
 
+// Plans nest a few schema levels; anything deeper is refused before parsing, because validating a
+// schema and comparing enum values recurse (100000 nested arrays would overflow the stack).
+constexpr std::size_t kMaxPlanDepth = 128;
+
+// The 1-based line where JSON nesting first goes deeper than kMaxPlanDepth, or 0 when it never
+// does.
+std::size_t line_too_deep(std::string_view text) {
+  std::size_t depth = 0, line = 1;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxPlanDepth) return line;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return 0;
+}
+
 // The built-in personal-data patterns, used when a plan has no `pii` (docs/plan.md lists them).
 const std::vector<std::pair<std::string, std::string>>& default_pii_patterns() {
   static const std::vector<std::pair<std::string, std::string>> patterns = {
@@ -178,12 +208,23 @@ class Loader {
 
   Plan load(std::string_view text) {
     plan_.sha256 = sha256_hex(text);
+    if (const std::size_t line = line_too_deep(text)) {
+      problem("", "JSON nesting is deeper than " + std::to_string(kMaxPlanDepth) +
+                      " levels at line " + std::to_string(line));
+      throw PlanError(plan_.source, std::move(problems_));
+    }
     json document;
     try {
       document = json::parse(text.begin(), text.end(), nullptr, true, false);
       ordered_ = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, true, false);
     } catch (const json::parse_error& error) {
       problem("", syntax_error_message(text, error));
+      throw PlanError(plan_.source, std::move(problems_));
+    } catch (const json::out_of_range& error) {
+      // A number too large for a double (1e999) is reported as out_of_range, not parse_error.
+      std::string detail = error.what();
+      if (auto at = detail.find("] "); at != std::string::npos) detail = detail.substr(at + 2);
+      problem("", "JSON number out of range: " + detail);
       throw PlanError(plan_.source, std::move(problems_));
     }
     DuplicateKeyFinder duplicates;
@@ -832,6 +873,10 @@ Plan parse_plan(std::string_view text, std::string source) {
 }
 
 Plan load_plan(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw PlanError(path.string(), {{"", "cannot read the plan file: it is a directory"}});
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     throw PlanError(path.string(), {{"", "cannot read the plan file"}});
