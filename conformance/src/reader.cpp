@@ -80,6 +80,49 @@ class IstreamSource final : public ByteSource {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
+// A key as a JSON pointer token (RFC 6901: "~" is "~0", "/" is "~1").
+std::string pointer_token(std::string_view key) {
+  std::string out = "/";
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// The JSON pointer of the first object (the value itself or anything inside it) that holds a key
+// twice, with that key appended; empty when there is none. A producer's duplicate key is read
+// differently by different consumers (simdjson finds the first, JavaScript keeps the last), so
+// the checker refuses to guess. Depth is bounded by the parser's max_depth.
+std::string duplicate_key(simdjson::dom::element value, std::vector<std::string_view>& keys) {
+  if (value.is_object()) {
+    simdjson::dom::object object = value.get_object().value_unsafe();
+    keys.clear();
+    for (auto field : object) keys.push_back(field.key);
+    std::sort(keys.begin(), keys.end());
+    if (auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end()) {
+      return pointer_token(*twice);
+    }
+    for (auto field : object) {
+      std::string inner = duplicate_key(field.value, keys);
+      if (!inner.empty()) return pointer_token(field.key) + inner;
+    }
+  } else if (value.is_array()) {
+    std::size_t index = 0;
+    for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+      std::string inner = duplicate_key(item, keys);
+      if (!inner.empty()) return "/" + std::to_string(index) + inner;
+      ++index;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) {
@@ -463,6 +506,11 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
 }
 
 void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index) {
+  if (std::string pointer = duplicate_key(element, keys_); !pointer.empty()) {
+    problem((index == 0 ? std::string("an event") : "event " + std::to_string(index)) +
+            " has a duplicate key at " + pointer);
+    return;
+  }
   switch (make_event_view(element, view_)) {
     case ViewResult::skipped:
       ++counters_.skipped;

@@ -83,6 +83,7 @@ class Reader {
   simdjson::dom::parser parser_;
   ReaderCounters counters_;
   EventView view_;
+  std::vector<std::string_view> keys_;  // scratch for the duplicate-key check
   // Per unit: the first problem found and whether anything was carried.
   std::string problem_;
   bool has_problem_ = false;
