@@ -25,8 +25,11 @@ endfunction()
 
 # flowproof_add_test(NAME SOURCES... [LIBS libs...]): a GoogleTest program registered with ctest.
 # A program with no sources yet (a module whose tests are still being written) is skipped. Tests
-# whose GoogleTest name contains "Concurren" (ConcurrencyTest.*, *.TracksConcurrently, ...) get the
-# ctest label `concurrency`, which the `tsan` test preset selects.
+# that run threads get the ctest label `concurrency`, which the `tsan` test preset selects: names
+# containing "Concurren" or "Thread" (ConcurrencyTest.*, *.TracksConcurrently, *.IsThreadSafe, ...)
+# and the threaded tests listed by name below. Name new threaded tests so that they match.
+set(FLOWPROOF_CONCURRENCY_TESTS
+    "*Concurren*:*Thread*:RecordingClient.WaitFor*:FlowTrackerTest.ThrowHooks*")
 function(flowproof_add_test name)
   cmake_parse_arguments(ARG "" "" "LIBS" ${ARGN})
   if(NOT ARG_UNPARSED_ARGUMENTS)
@@ -38,8 +41,10 @@ function(flowproof_add_test name)
   flowproof_set_warnings(${name})
   include(GoogleTest)
   set(environment "FLOWPROOF_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 TEST_FILTER "-*Concurren*"
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       TEST_FILTER "-${FLOWPROOF_CONCURRENCY_TESTS}"
                        PROPERTIES ENVIRONMENT "${environment}")
-  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60 TEST_FILTER "*Concurren*"
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+                       TEST_FILTER "${FLOWPROOF_CONCURRENCY_TESTS}"
                        PROPERTIES ENVIRONMENT "${environment}" LABELS concurrency)
 endfunction()
