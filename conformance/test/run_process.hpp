@@ -31,10 +31,10 @@ struct ProcessResult {
 };
 
 struct ProcessOptions {
-  std::map<std::string, std::string> set_env;  ///< added or replaced
-  std::vector<std::string> unset_env;
-  bool stdout_is_tty = false;  ///< standard output is a pseudo-terminal
-  std::string stdin_text;      ///< written to standard input, then closed
+  std::map<std::string, std::string> set_env = {};  ///< added or replaced
+  std::vector<std::string> unset_env = {};
+  bool stdout_is_tty = false;   ///< standard output is a pseudo-terminal
+  std::string stdin_text = {};  ///< written to standard input, then closed
 };
 
 /// Runs argv[0] with the arguments and waits for it, reading both outputs as they come.
