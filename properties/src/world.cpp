@@ -90,8 +90,7 @@ struct World::Impl : fakes::AnswerSource, fakes::OutcomeSource, fakes::Interrupt
         }
         case fakes::PromptKind::select:
           answer.kind = Kind::choose_index;
-          answer.index =
-              prompt.options.empty() ? 0 : *rc::gen::inRange<std::size_t>(0, prompt.options.size());
+          answer.index = prompt.options.empty() ? 0 : draw_below(prompt.options.size());
           break;
         case fakes::PromptKind::text: {
           std::vector<int> weights(options.weights.texts.size() + 1, 1);
