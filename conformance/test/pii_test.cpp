@@ -1,0 +1,102 @@
+// pii_test.cpp — the event-side personal-data scanner and the value normalisation it relies on.
+#include "pii.hpp"
+#include "normalize.hpp"
+#include "regex.hpp"
+
+#include <gtest/gtest.h>
+
+namespace flowproof::conformance::detail {
+namespace {
+
+simdjson::dom::element parse(simdjson::dom::parser& parser, const std::string& text) {
+  return parser.parse(text).value();
+}
+
+PiiRules rules() {
+  PiiRules out;
+  out.deny_keys = {"email"};
+  out.deny_patterns = {{"email", R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})"}};
+  out.allow_keys = {"invocation_id"};
+  return out;
+}
+
+TEST(Pii, DeniedKeyAtAnyDepthCaseInsensitive) {
+  PiiScanner scanner(rules());
+  simdjson::dom::parser parser;
+  std::vector<PiiFinding> found;
+  scanner.scan(parse(parser, R"({"a":{"Email":"x"},"b":[{"c":"ok"}]})"), found);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].path, "/a/Email");
+  EXPECT_TRUE(found[0].pattern.empty());
+}
+
+TEST(Pii, PatternsAreUnanchoredAndAllowedKeysSkipped) {
+  PiiScanner scanner(rules());
+  simdjson::dom::parser parser;
+  std::vector<PiiFinding> found;
+  scanner.scan(parse(parser, R"({"note":["write to a@b.example"],"invocation_id":"c@d.example"})"),
+               found);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].path, "/note/0");
+  EXPECT_EQ(found[0].pattern, "email");
+}
+
+TEST(Pii, CacheNeverChangesTheAnswer) {
+  PiiScanner scanner(rules(), 2);  // a tiny cache that starts over often
+  for (int round = 0; round < 3; ++round) {
+    EXPECT_EQ(scanner.match("a@b.example"), 0);
+    EXPECT_EQ(scanner.match("free"), -1);
+    EXPECT_EQ(scanner.match("grow"), -1);
+    EXPECT_EQ(scanner.match("x@y.example"), 0);
+  }
+}
+
+TEST(Pii, BuiltInDefaults) {
+  PiiRules none;
+  none.built_in = true;
+  PiiScanner scanner(none);
+  EXPECT_GE(scanner.match("me@example.com"), 0);
+  EXPECT_GE(scanner.match("Authorization: Bearer abcdefgh12345678"), 0);
+  EXPECT_GE(scanner.match("0123456789abcdef0123456789abcdef"), 0);
+  EXPECT_EQ(scanner.match("application create"), -1);
+}
+
+TEST(Normalize, Iso8601AndEpochMilliseconds) {
+  EXPECT_EQ(parse_iso8601_ms("1970-01-01T00:00:00Z"), 0);
+  EXPECT_EQ(parse_iso8601_ms("1970-01-01T00:00:01.5Z"), 1500);
+  EXPECT_EQ(parse_iso8601_ms("1970-01-01T01:00:00+01:00"), 0);
+  EXPECT_EQ(parse_iso8601_ms("1970-01-01T00:00:00-0030"), 1'800'000);
+  EXPECT_EQ(parse_iso8601_ms("2026-06-10T11:27:00.001Z"), 1781090820001);
+  EXPECT_FALSE(parse_iso8601_ms("2026-06-10T11:27:00"));  // no zone
+  EXPECT_FALSE(parse_iso8601_ms("yesterday"));
+  simdjson::dom::parser parser;
+  EXPECT_EQ(timestamp_ms(parse(parser, "1781090820001")), 1781090820001);
+}
+
+TEST(Normalize, CanonicalValuesCompareJsonNotText) {
+  simdjson::dom::parser parser;
+  std::string a, b;
+  append_canonical(parse(parser, R"({"b":1.0,"a":["x"]})"), a);
+  EXPECT_EQ(a, canonical(nlohmann::json::parse(R"({"a":["x"],"b":1})")));
+  append_canonical(parse(parser, R"("\u00e9")"), b);
+  EXPECT_EQ(b, canonical(nlohmann::json("\xC3\xA9")));
+  EXPECT_EQ(integer_value(parse(parser, "120.0")), 120);
+  EXPECT_FALSE(integer_value(parse(parser, "120.5")));
+}
+
+TEST(Normalize, AmplitudePointersMapToSegmentNames) {
+  simdjson::dom::parser parser;
+  auto element = parse(parser, R"({"event_type":"X","event_properties":{"id":"7"},"time":5})");
+  EventView view;
+  ASSERT_EQ(make_event_view(element, view), ViewResult::event);
+  EXPECT_EQ(view.name, "X");
+  simdjson::dom::element value;
+  ASSERT_TRUE(CompiledPointer("/properties/id").resolve(view, value));
+  EXPECT_EQ(std::string_view(value.get_string().value()), "7");
+  ASSERT_TRUE(CompiledPointer("/timestamp").resolve(view, value));
+  EXPECT_EQ(timestamp_ms(value), 5);
+  EXPECT_FALSE(CompiledPointer("/properties/missing").resolve(view, value));
+}
+
+}  // namespace
+}  // namespace flowproof::conformance::detail
