@@ -249,7 +249,7 @@ void append_canonical(simdjson::dom::element value, std::string& out) {
     case element_type::ARRAY: {
       out.push_back('[');
       bool first = true;
-      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+      for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
         if (!first) out.push_back(',');
         first = false;
         append_canonical(item, out);
@@ -259,7 +259,7 @@ void append_canonical(simdjson::dom::element value, std::string& out) {
     }
     case element_type::OBJECT: {
       std::vector<std::pair<std::string_view, simdjson::dom::element>> members;
-      for (auto field : value.get_object().value_unsafe())
+      for (auto field : simdjson::dom::object(value.get_object().value_unsafe()))
         members.emplace_back(field.key, field.value);
       std::stable_sort(members.begin(), members.end(),
                        [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -112,7 +112,7 @@ void PiiScanner::walk(simdjson::dom::element value, std::string& path,
       return;
     }
     case simdjson::dom::element_type::OBJECT:
-      for (auto field : value.get_object().value_unsafe()) {
+      for (auto field : simdjson::dom::object(value.get_object().value_unsafe())) {
         if (key_allowed(field.key)) continue;
         std::size_t size = path.size();
         append_token(field.key, path);
@@ -126,7 +126,7 @@ void PiiScanner::walk(simdjson::dom::element value, std::string& path,
       return;
     case simdjson::dom::element_type::ARRAY: {
       std::size_t index = 0;
-      for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+      for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
         std::size_t size = path.size();
         path.push_back('/');
         path += std::to_string(index++);

@@ -114,7 +114,7 @@ std::string duplicate_key(simdjson::dom::element value, std::vector<std::string_
     }
   } else if (value.is_array()) {
     std::size_t index = 0;
-    for (simdjson::dom::element item : value.get_array().value_unsafe()) {
+    for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
       std::string inner = duplicate_key(item, keys);
       if (!inner.empty()) return "/" + std::to_string(index) + inner;
       ++index;
@@ -455,7 +455,7 @@ void Reader::parse_unit(const char* data, std::size_t size, bool padded, std::ui
       handle_container(root, line);
     } else if (root.is_array()) {
       std::size_t index = 0;
-      for (simdjson::dom::element item : root.get_array().value_unsafe()) {
+      for (simdjson::dom::element item : simdjson::dom::array(root.get_array().value_unsafe())) {
         if (item.is_object()) {
           handle_container(item, line);
         } else {
@@ -494,7 +494,7 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
     return;
   }
   std::size_t index = 0;
-  for (simdjson::dom::element item : list.get_array().value_unsafe()) {
+  for (simdjson::dom::element item : simdjson::dom::array(list.get_array().value_unsafe())) {
     if (!item.is_object()) {
       problem(std::string("element ") + std::to_string(index) + " of `" + member +
               "` is not an object");
