@@ -1,8 +1,8 @@
 # properties.cmake — builds the example's property tests (test/properties_*_test.cpp and
 # test/zoo_*_test.cpp, which the example's glob puts into cloud_cli_tests) by linking
 # flowproof::properties into that target and naming the corpus directory.
-# properties/CMakeLists.txt includes this file at the end of the top-level directory until the
-# example's CMakeLists.txt includes it itself (`include(properties.cmake)` after cloud_cli_tests).
+# The example's CMakeLists.txt includes it right after cloud_cli_tests is defined (`properties`
+# is added before `examples`, so flowproof::properties exists by then).
 include_guard(GLOBAL)
 if(TARGET cloud_cli_tests AND TARGET flowproof::properties)
   target_link_libraries(cloud_cli_tests PRIVATE flowproof::properties)
