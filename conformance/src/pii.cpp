@@ -3,6 +3,9 @@
 
 #include "regex.hpp"
 
+#include <re2/re2.h>
+#include <re2/set.h>
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -39,9 +42,14 @@ void append_token(std::string_view key, std::string& path) {
   }
 }
 
-constexpr std::size_t kMaxCachedLength = 256;
-
 }  // namespace
+
+struct PiiScanner::PatternSet {
+  explicit PatternSet(const RE2::Options& options) : set(options, RE2::UNANCHORED) {}
+  RE2::Set set;
+};
+
+PiiScanner::~PiiScanner() = default;
 
 std::vector<std::pair<std::string, std::string>> PiiScanner::default_patterns() {
   return {{"email", R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})"},
@@ -50,7 +58,7 @@ std::vector<std::pair<std::string, std::string>> PiiScanner::default_patterns() 
           {"base64_secret", R"([A-Za-z0-9+/]{32,}={0,2})"}};
 }
 
-PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit) : cache_limit_(cache_limit) {
+PiiScanner::PiiScanner(const PiiRules& rules) {
   for (const auto& key : rules.deny_keys) deny_keys_.push_back(lower(key));
   allow_keys_ = rules.allow_keys;
   auto patterns = rules.deny_patterns;
@@ -70,6 +78,19 @@ PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit) : cache_l
     pattern_names_.push_back(patterns[i].first);
     patterns_.push_back(std::move(regex));
   }
+  // The same options as Regex::compile, so the set matches exactly what the patterns match.
+  RE2::Options options;
+  options.set_encoding(RE2::Options::EncodingUTF8);
+  options.set_log_errors(false);
+  options.set_max_mem(8 << 20);
+  auto set = std::make_unique<PatternSet>(options);
+  bool ok = !patterns_.empty();
+  for (std::size_t i = 0; ok && i < patterns_.size(); ++i) {
+    const std::string& expression = patterns_[i]->pattern();
+    ok = set->set.Add(re2::StringPiece(expression.data(), expression.size()), nullptr) ==
+         static_cast<int>(i);
+  }
+  if (ok && set->set.Compile()) set_ = std::move(set);
 }
 
 bool PiiScanner::key_denied(std::string_view key) const {
@@ -83,24 +104,20 @@ bool PiiScanner::key_allowed(std::string_view key) const {
 
 int PiiScanner::match(std::string_view text) {
   if (patterns_.empty()) return -1;
-  bool cacheable = text.size() <= kMaxCachedLength;
-  if (cacheable) {
-    auto found = cache_.find(text);
-    if (found != cache_.end()) return found->second;
-  }
-  int result = -1;
-  for (std::size_t i = 0; i < patterns_.size(); ++i) {
-    if (patterns_[i]->partial_match(text)) {
-      result = static_cast<int>(i);
-      break;
+  if (set_) {
+    matched_.clear();
+    RE2::Set::ErrorInfo error{};
+    bool any = set_->set.Match(re2::StringPiece(text.data(), text.size()), &matched_, &error);
+    if (error.kind == RE2::Set::kNoError) {
+      if (!any || matched_.empty()) return -1;
+      return *std::min_element(matched_.begin(), matched_.end());
     }
+    // The set's automaton ran out of memory on this text: test the patterns one by one.
   }
-  if (cacheable) {
-    // A full cache starts over: results never depend on what is cached, only speed does.
-    if (cache_.size() >= cache_limit_) cache_.clear();
-    cache_.emplace(std::string(text), result);
+  for (std::size_t i = 0; i < patterns_.size(); ++i) {
+    if (patterns_[i]->partial_match(text)) return static_cast<int>(i);
   }
-  return result;
+  return -1;
 }
 
 void PiiScanner::walk(simdjson::dom::element value, std::string& path,
@@ -141,8 +158,8 @@ void PiiScanner::walk(simdjson::dom::element value, std::string& path,
 }
 
 void PiiScanner::scan(simdjson::dom::element properties, std::vector<PiiFinding>& out) {
-  std::string path;
-  walk(properties, path, out);
+  path_.clear();
+  walk(properties, path_, out);
 }
 
 }  // namespace flowproof::conformance::detail

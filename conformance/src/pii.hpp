@@ -1,6 +1,7 @@
 // pii.hpp (internal) — the event-side personal-data check (FP008): denied keys anywhere inside
-// `properties`, and every string value tested against the deny patterns, with a bounded cache of
-// the values already tested (analytics streams repeat the same values over and over).
+// `properties`, and every string value tested against the deny patterns in one pass (an RE2::Set
+// over all of them; the patterns one by one only when the set cannot be built or runs out of
+// memory). The first matching pattern, in plan order, names the finding.
 //
 //   PiiScanner scanner(plan.pii);
 //   std::vector<PiiFinding> findings;
@@ -16,11 +17,13 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace flowproof::conformance {
 class Regex;
+}
+namespace re2 {
+class RE2;
 }
 
 namespace flowproof::conformance::detail {
@@ -34,21 +37,16 @@ struct PiiFinding {
 class PiiScanner {
  public:
   /// Uses the plan's rules, or the built-in default when the plan has no `pii`.
-  explicit PiiScanner(const PiiRules& rules, std::size_t cache_limit = 1 << 16);
+  explicit PiiScanner(const PiiRules& rules);
+  ~PiiScanner();
   /// Appends every finding inside `properties` (an object).
   void scan(simdjson::dom::element properties, std::vector<PiiFinding>& out);
-  /// Index of the first deny pattern the text matches, or -1 (cached).
+  /// Index of the first deny pattern the text matches, or -1.
   int match(std::string_view text);
   /// The built-in default patterns (name, RE2 expression).
   static std::vector<std::pair<std::string, std::string>> default_patterns();
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
-  };
   bool key_denied(std::string_view key) const;
   bool key_allowed(std::string_view key) const;
   void walk(simdjson::dom::element value, std::string& path, std::vector<PiiFinding>& out);
@@ -57,8 +55,10 @@ class PiiScanner {
   std::vector<std::string> allow_keys_;
   std::vector<std::string> pattern_names_;
   std::vector<std::shared_ptr<const Regex>> patterns_;
-  std::unordered_map<std::string, int, Hash, std::equal_to<>> cache_;
-  std::size_t cache_limit_;
+  struct PatternSet;
+  std::unique_ptr<PatternSet> set_;  ///< all patterns in one automaton; null when unavailable
+  std::vector<int> matched_;         ///< scratch for the set's answer
+  std::string path_;                 ///< scratch: the JSON pointer being walked
 };
 
 }  // namespace flowproof::conformance::detail
