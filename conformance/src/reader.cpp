@@ -17,6 +17,8 @@ namespace {
 
 constexpr std::size_t kChunk = 1 << 20;
 constexpr std::uint64_t kTickLines = 4096;
+// Objects with at most this many keys are checked for duplicates pair by pair.
+constexpr std::size_t kPairwiseKeys = 32;
 
 class FileSource final : public ByteSource {
  public:
@@ -103,20 +105,51 @@ std::string duplicate_key(simdjson::dom::element value, std::vector<std::string_
   if (value.is_object()) {
     simdjson::dom::object object = value.get_object().value_unsafe();
     keys.clear();
-    for (auto field : object) keys.push_back(field.key);
-    std::sort(keys.begin(), keys.end());
-    if (auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end()) {
-      return pointer_token(*twice);
-    }
+    bool nested = false;
     for (auto field : object) {
+      keys.push_back(field.key);
+      auto type = field.value.type();
+      nested = nested || type == simdjson::dom::element_type::OBJECT ||
+               type == simdjson::dom::element_type::ARRAY;
+    }
+    if (keys.size() <= kPairwiseKeys) {
+      // Few keys (every analytics event): compare pairs, cheapest test first, no sorting. Of
+      // several duplicated keys the smallest is named, as the sorted pass below does.
+      const std::string_view* smallest = nullptr;
+      for (std::size_t i = 1; i < keys.size(); ++i) {
+        for (std::size_t j = 0; j < i; ++j) {
+          if (keys[i].size() == keys[j].size() && keys[i] == keys[j]) {
+            if (smallest == nullptr || keys[i] < *smallest) smallest = &keys[i];
+            break;
+          }
+        }
+      }
+      if (smallest != nullptr) return pointer_token(*smallest);
+    } else {
+      std::sort(keys.begin(), keys.end());
+      if (auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end()) {
+        return pointer_token(*twice);
+      }
+    }
+    if (!nested) return {};
+    for (auto field : object) {
+      auto type = field.value.type();
+      if (type != simdjson::dom::element_type::OBJECT &&
+          type != simdjson::dom::element_type::ARRAY) {
+        continue;
+      }
       std::string inner = duplicate_key(field.value, keys);
       if (!inner.empty()) return pointer_token(field.key) + inner;
     }
   } else if (value.is_array()) {
     std::size_t index = 0;
     for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
-      std::string inner = duplicate_key(item, keys);
-      if (!inner.empty()) return "/" + std::to_string(index) + inner;
+      auto type = item.type();
+      if (type == simdjson::dom::element_type::OBJECT ||
+          type == simdjson::dom::element_type::ARRAY) {
+        std::string inner = duplicate_key(item, keys);
+        if (!inner.empty()) return "/" + std::to_string(index) + inner;
+      }
       ++index;
     }
   }
