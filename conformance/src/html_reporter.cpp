@@ -51,6 +51,9 @@ std::string fixed(double value) {
   return buffer;
 }
 
+// Tests (or invocation ids) named per coverage-matrix cell before "+N more".
+constexpr std::size_t kMaxTestsPerCell = 6;
+
 constexpr const char* kStyle = R"css(
 :root { --pass:#1a7f37; --fail:#cf222e; --warn:#9a6700; --ink:#1f2328; --muted:#57606a;
         --line:#d0d7de; --bg:#f6f8fa; }
@@ -227,7 +230,7 @@ class HtmlReporter : public Reporter {
           << "</h3>\n";
       write_funnel(out, flow, outcomes);
       for (const CoverageMatrix& matrix : matrices) {
-        if (matrix.flow == flow) write_matrix(out, matrix, options_.max_findings_per_rule);
+        if (matrix.flow == flow) write_matrix(out, matrix, kMaxTestsPerCell);
       }
       out << "</section>\n";
     }

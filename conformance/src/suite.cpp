@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
@@ -83,8 +84,32 @@ void SuiteRecorder::uninstall() {
   if (previous != nullptr && previous != this) harness::set_recording_observer(previous);
 }
 
+bool test_name_matches(std::string_view pattern, std::string_view name) {
+  // Iterative wildcard matching with backtracking to the last `*`.
+  std::size_t p = 0, n = 0, star = std::string_view::npos, mark = 0;
+  while (n < name.size()) {
+    if (p < pattern.size() && (pattern[p] == '?' || pattern[p] == name[n])) {
+      ++p;
+      ++n;
+    } else if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = n;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      n = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
 void SuiteRecorder::begin_test(std::string label) {
   std::lock_guard lock(mutex_);
+  excluded_ =
+      std::any_of(options_.exclude.begin(), options_.exclude.end(),
+                  [&](const std::string& pattern) { return test_name_matches(pattern, label); });
   current_ = std::move(label);
   mapping_.clear();
   ++test_serial_;
@@ -94,13 +119,22 @@ void SuiteRecorder::end_test(TestStatus status) {
   std::lock_guard lock(mutex_);
   if (!current_.empty()) recording_.tests.emplace_back(current_, status);
   current_.clear();
+  excluded_ = false;
   mapping_.clear();
 }
 
 void SuiteRecorder::recorded(const harness::RecordingClient& client, const harness::Event& event) {
   nlohmann::json json = harness::to_json(event);
   const nlohmann::json::json_pointer pointer(options_.invocation_pointer);
+  std::optional<std::int64_t> sequence;
+  if (!options_.sequence_pointer.empty()) {
+    const nlohmann::json::json_pointer order(options_.sequence_pointer);
+    if (json.contains(order) && json.at(order).is_number_integer()) {
+      sequence = json.at(order).get<std::int64_t>();
+    }
+  }
   std::lock_guard lock(mutex_);
+  if (excluded_) return;
   const std::string& label = current_.empty() ? options_.outside_label : current_;
   if (!json.contains(pointer)) {
     recording_.events.push_back(event);
@@ -115,11 +149,16 @@ void SuiteRecorder::recorded(const harness::RecordingClient& client, const harne
     return;
   }
   auto [it, inserted] = mapping_.try_emplace({&client, product_id});
-  if (inserted) {
-    it->second = suite_invocation_id(label, ++ordinals_[label]);
-    recording_.labels[it->second] = label;
+  Assigned& assigned = it->second;
+  // A sequence that does not increase: a new client at a recycled address, a new invocation.
+  const bool restarted =
+      !inserted && sequence && assigned.last_sequence && *sequence <= *assigned.last_sequence;
+  if (inserted || restarted) {
+    assigned.id = suite_invocation_id(label, ++ordinals_[label]);
+    recording_.labels[assigned.id] = label;
   }
-  json[pointer] = it->second;
+  if (sequence) assigned.last_sequence = sequence;
+  json[pointer] = assigned.id;
   recording_.events.push_back(harness::event_from_json(json));
 }
 

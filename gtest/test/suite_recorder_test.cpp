@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <stdexcept>
 
 namespace flowproof::conformance {
@@ -112,6 +113,55 @@ TEST(SuiteRecorder, UninstallLeavesAnotherObserverInPlace) {
   second.uninstall();
   EXPECT_EQ(second.recording().events.size(), 1u);
   EXPECT_TRUE(first.recording().events.empty());
+}
+
+TEST(SuiteRecorder, ANewClientAtARecycledAddressIsANewInvocation) {
+  SuiteRecorder suite;
+  suite.install();
+  suite.begin_test("A.Recycles");
+  for (int run = 0; run < 2; ++run) {
+    auto client = std::make_unique<RecordingClient>(product_options());
+    client->track("Signup Started");
+    client->track("Signup Completed");
+  }
+  RecordingClient same(product_options());
+  same.track("Signup Started");
+  same.clear();  // a sequence that keeps increasing stays one invocation
+  same.track("Signup Completed");
+  suite.end_test(TestStatus::passed);
+  suite.uninstall();
+  const SuiteRecording recording = suite.recording();
+  ASSERT_EQ(recording.events.size(), 6u);
+  EXPECT_NE(id_of(recording.events[0]), id_of(recording.events[2]));
+  EXPECT_EQ(id_of(recording.events[0]), id_of(recording.events[1]));
+  EXPECT_EQ(id_of(recording.events[4]), id_of(recording.events[5]));
+  EXPECT_EQ(recording.labels.size(), 3u);
+}
+
+TEST(SuiteRecorder, ExcludedTestsRecordNothing) {
+  SuiteRecorder suite({.exclude = {"Zoo.*", "A.Bug?"}});
+  suite.install();
+  for (const char* name : {"Zoo.Specimens", "A.Bug1", "A.Kept"}) {
+    suite.begin_test(name);
+    RecordingClient client(product_options());
+    client.track("Signup Started");
+    suite.end_test(TestStatus::passed);
+  }
+  suite.uninstall();
+  const SuiteRecording recording = suite.recording();
+  ASSERT_EQ(recording.events.size(), 1u);
+  EXPECT_EQ(recording.labels.at(id_of(recording.events[0])), "A.Kept");
+  EXPECT_EQ(recording.tests.size(), 3u);
+}
+
+TEST(TestNameMatches, Wildcards) {
+  EXPECT_TRUE(test_name_matches("Zoo.*", "Zoo.Anything"));
+  EXPECT_TRUE(test_name_matches("*.Fails", "Child.Fails"));
+  EXPECT_TRUE(test_name_matches("A.?", "A.B"));
+  EXPECT_TRUE(test_name_matches("A.B", "A.B"));
+  EXPECT_FALSE(test_name_matches("A.?", "A.BC"));
+  EXPECT_FALSE(test_name_matches("Zoo.*", "Zo.x"));
+  EXPECT_TRUE(test_name_matches("*", ""));
 }
 
 TEST(LabelsFile, RoundTripsTheSidecarAndReadsPlainObjects) {

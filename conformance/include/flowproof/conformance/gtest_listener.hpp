@@ -22,6 +22,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -95,9 +96,19 @@ class SuiteListener : public ::testing::EmptyTestEventListener {
 };
 
 /// Appends a SuiteListener to GoogleTest's listeners when the environment names an output
-/// (suite_paths_from_environment); returns true when it did. Safe before InitGoogleTest.
+/// (suite_paths_from_environment); FLOWPROOF_SUITE_EXCLUDE (colon-separated patterns) adds to
+/// options.exclude. Returns true when it installed the listener. Safe before InitGoogleTest.
 inline bool install_suite_listener_from_environment(SuiteOptions options = {}) {
   SuitePaths paths;
+  // FLOWPROOF_SUITE_EXCLUDE: colon-separated test patterns whose events are left out.
+  if (const char* exclude = std::getenv("FLOWPROOF_SUITE_EXCLUDE"); exclude && *exclude) {
+    std::string list = exclude;
+    for (std::size_t start = 0; start <= list.size();) {
+      const std::size_t end = std::min(list.find(':', start), list.size());
+      if (end > start) options.exclude.push_back(list.substr(start, end - start));
+      start = end + 1;
+    }
+  }
   const char* program = std::getenv("FLOWPROOF_SUITE_PROGRAM");
   if (!suite_paths_from_environment(paths, program && *program ? program : "suite")) return false;
   ::testing::UnitTest::GetInstance()->listeners().Append(

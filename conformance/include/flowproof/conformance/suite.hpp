@@ -18,9 +18,11 @@
 #include <flowproof/harness/recording.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -40,6 +42,12 @@ struct SuiteOptions {
   std::string invocation_pointer = "/properties/invocation_id";
   /// Label of invocations recorded while no test runs (suite set-up, static initialisation).
   std::string outside_label = "(outside any test)";
+  /// JSON pointer of the per-client sequence number: when it does not increase, the events come
+  /// from a new client (e.g. one built at a freed client's address) and get a new invocation.
+  std::string sequence_pointer = "/properties/sequence";
+  /// Tests whose events are left out ("Suite.Test" patterns, `*` and `?` wildcards): tests that
+  /// record broken telemetry on purpose (e.g. to prove the checker finds it).
+  std::vector<std::string> exclude = {};
   /// Keep the product's own invocation ids instead of per-test ones (labels then name the last
   /// test that used each id).
   bool keep_invocation_ids = false;
@@ -84,8 +92,13 @@ class SuiteRecorder final : public harness::RecordingObserver {
   mutable std::mutex mutex_;
   std::string current_;  ///< label of the running test; empty outside tests
   std::size_t test_serial_ = 0;
+  bool excluded_ = false;  ///< the running test matches SuiteOptions::exclude
+  struct Assigned {
+    std::string id;
+    std::optional<std::int64_t> last_sequence;
+  };
   /// (client, product invocation id) -> suite invocation id, for the running test only.
-  std::map<std::pair<const void*, std::string>, std::string> mapping_;
+  std::map<std::pair<const void*, std::string>, Assigned> mapping_;
   std::map<std::string, std::size_t> ordinals_;  ///< label -> invocations given out so far
   SuiteRecording recording_;
 };
@@ -93,6 +106,9 @@ class SuiteRecorder final : public harness::RecordingObserver {
 /// A UUID-shaped (8-4-4-4-12 lowercase hex) id derived from a label and an ordinal; the same
 /// inputs always give the same id.
 std::string suite_invocation_id(std::string_view label, std::size_t ordinal);
+
+/// True when a "Suite.Test" name matches a pattern with `*` (any run) and `?` (one character).
+bool test_name_matches(std::string_view pattern, std::string_view name);
 
 /// The labels sidecar's JSON: {"flowproof_labels": 1, "labels": {...}, "tests": [...]}.
 std::string labels_json(const SuiteRecording& recording);
