@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <sstream>
 
 namespace flowproof::properties {
@@ -297,9 +298,19 @@ std::optional<std::vector<Event>> inject_violation(const Plan& plan, std::vector
     return insert(instance.started + 1, events[instance.started], instance.invocation);
   }
   if (rule == "FP103") {
+    // A leaf instance whose flow is not started again later in its invocation: that Started
+    // would come while the instance is still open, which is FP102, not FP103.
+    const auto started_again = [&instances](const StreamInstance& instance) {
+      return std::any_of(instances.begin(), instances.end(), [&](const StreamInstance& other) {
+        return other.invocation == instance.invocation && other.flow == instance.flow &&
+               other.started > instance.started;
+      });
+    };
     std::vector<std::size_t> candidates;
     for (std::size_t i = 0; i < instances.size(); ++i) {
-      if (complete(instances[i]) && !instances[i].has_children) candidates.push_back(i);
+      if (complete(instances[i]) && !instances[i].has_children && !started_again(instances[i])) {
+        candidates.push_back(i);
+      }
     }
     const auto chosen = pick(candidates, choice);
     if (!chosen) return std::nullopt;
@@ -409,7 +420,11 @@ std::optional<std::vector<Event>> inject_violation(const Plan& plan, std::vector
 }
 
 rc::Gen<std::vector<Event>> gen_valid_stream(const Plan& plan, int max_events) {
-  return rc::gen::exec([&plan, max_events] {
+  // The plan is copied: rapidcheck re-runs this generator while shrinking, after the property
+  // body that owned the plan (often a local parsed from a drawn text) has returned.
+  auto owned = std::make_shared<const Plan>(plan);
+  return rc::gen::exec([owned, max_events] {
+    const Plan& plan = *owned;
     // Drawn at the nominal size: rapidcheck scales inRange by the case's size, which kept every
     // stream under a third of max_events (and the seed at 1 in the smallest cases), too short to
     // offer a place for the rarer rules (FP109 needs a declined-terms event and a second instance).

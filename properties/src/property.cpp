@@ -56,13 +56,29 @@ class CaseScope {
   CaseState* previous_;
 };
 
+// "Suite/Name" of every GoogleTest test selected to run: RC_GTEST_PROP and RC_GTEST_FIXTURE_PROP
+// properties are keyed by exactly that, and never pass through run_property().
+std::set<std::string> gtest_tests_run() {
+  std::set<std::string> ids;
+  const ::testing::UnitTest& unit = *::testing::UnitTest::GetInstance();
+  for (int s = 0; s < unit.total_test_suite_count(); ++s) {
+    const ::testing::TestSuite& suite = *unit.GetTestSuite(s);
+    for (int t = 0; t < suite.total_test_count(); ++t) {
+      const ::testing::TestInfo& info = *suite.GetTestInfo(t);
+      if (info.should_run()) ids.insert(std::string(suite.name()) + "/" + info.name());
+    }
+  }
+  return ids;
+}
+
 // Fails the test program when RC_PARAMS asked to reproduce a property that never ran: a stale
 // reproduce string would otherwise make a red property look green.
 class StaleReproduceCheck final : public ::testing::Environment {
  public:
   void TearDown() override {
     const auto& config = rc::detail::configuration();
-    const std::set<std::string> ran = properties_run();
+    std::set<std::string> ran = properties_run();
+    ran.merge(gtest_tests_run());
     for (const auto& [id, reproduce] : config.reproduce) {
       if (ran.count(id) == 0) {
         ADD_FAILURE() << "RC_PARAMS asks to reproduce property \"" << id
@@ -93,6 +109,15 @@ std::string verdict_name(PropertyResult::Verdict verdict) {
 }
 
 }  // namespace
+
+std::string xml_property_name(const std::string& note) {
+  std::string name = "flowproof_";
+  for (const char c : note) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    name += plain ? c : '_';
+  }
+  return name;
+}
 
 std::string PropertyResult::to_text() const {
   std::ostringstream out;
@@ -240,7 +265,7 @@ void report_to_gtest(const PropertyResult& result, const char* file, int line) {
   }
   if (result.flaky) ::testing::Test::RecordProperty("flowproof_flaky", "true");
   for (const auto& [name, text] : result.notes) {
-    ::testing::Test::RecordProperty("flowproof_" + name, text);
+    ::testing::Test::RecordProperty(xml_property_name(name), text);
   }
   if (!result.missing.empty()) {
     std::string missing;

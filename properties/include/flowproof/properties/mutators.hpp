@@ -53,6 +53,7 @@ std::optional<std::vector<harness::Event>> inject_violation(const conformance::P
                                                             std::size_t choice);
 
 /// A valid stream for the plan: conformance::generate_stream with a drawn seed and length, parsed.
+/// The generator keeps its own copy of the plan (it outlives the caller's while shrinking).
 rc::Gen<std::vector<harness::Event>> gen_valid_stream(const conformance::Plan& plan,
                                                       int max_events = 40);
 

@@ -12,8 +12,9 @@
 // On failure the test fails at the macro's line with the seed, the RC_PARAMS reproduce string and
 // the notes of the *shrunk* case (the property re-runs the minimal case to collect them; a minimal
 // case whose outcome changes between re-runs is reported as flaky). The same text goes into the
-// GoogleTest XML (RecordProperty). A reproduce string naming a property that never ran fails the
-// test program at the end instead of passing silently.
+// GoogleTest XML (RecordProperty). A reproduce string naming a property that never ran (no
+// FLOWPROOF_PROPERTY / run_property with that id, and no GoogleTest test "Suite.Name" selected,
+// which covers RC_GTEST_PROP) fails the test program at the end instead of passing silently.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -76,8 +77,14 @@ void require_reach(const std::vector<std::string>& tags);
 /// True while a property body runs on this thread.
 bool in_property();
 
-/// Reports a result as a GoogleTest failure at file:line, and records it in the XML.
+/// Reports a result as a GoogleTest failure at file:line, and records it in the XML: always
+/// flowproof_property, flowproof_cases and flowproof_seed; on failure also flowproof_verdict,
+/// flowproof_reproduce, flowproof_flaky, flowproof_not_reached and one property per note.
 void report_to_gtest(const PropertyResult& result, const char* file, int line);
+
+/// The XML property name of a note: "flowproof_" + the note's name with every character other
+/// than a letter or digit replaced by '_' ("valid stream" -> "flowproof_valid_stream").
+std::string xml_property_name(const std::string& note);
 
 /// Ids of properties that have run in this process (the stale-reproduce check reads it).
 std::set<std::string> properties_run();
