@@ -114,5 +114,38 @@ TEST(Mutators, FindTheInstancesOfAStream) {
   EXPECT_FALSE(inject_violation(plan, events, "FP999", 0).has_value());
 }
 
+// Regression: removing the terminal of an instance whose flow starts again later in the
+// invocation made the checker report FP102 (a Started while open), not the injected FP103.
+TEST(Mutators, AMissingTerminalIsNeverFollowedByARestartOfItsFlow) {
+  const conformance::Plan& plan = example_plan();
+  auto event = [](std::string name, int sequence, nlohmann::json extra = nlohmann::json::object()) {
+    harness::Event e;
+    e.name = std::move(name);
+    e.timestamp = "2026-01-01T00:00:00.000Z";
+    e.properties = {{"invocation_id", "00000000-0000-4000-8000-000000000002"},
+                    {"sequence", sequence},
+                    {"command", "auth login"}};
+    e.properties.update(extra);
+    return e;
+  };
+  const std::vector<harness::Event> events = {
+      event("Command Invoked", 1),
+      event("CLI Auth Started", 2, {{"flow", "login"}}),
+      event("CLI Auth Completed", 3, {{"flow", "login"}, {"duration_ms", 0}}),
+      event("CLI Auth Started", 4, {{"flow", "login"}}),
+      event("CLI Auth Completed", 5, {{"flow", "login"}, {"duration_ms", 0}}),
+      event("Command Completed", 6, {{"succeeded", true}, {"exit_code", 0}, {"duration_ms", 0}}),
+  };
+  ASSERT_TRUE(conformance::check(plan, events).passed())
+      << findings(conformance::check(plan, events));
+  for (std::size_t choice = 0; choice < 4; ++choice) {
+    const auto broken = inject_violation(plan, events, "FP103", choice);
+    ASSERT_TRUE(broken.has_value()) << choice;
+    EXPECT_EQ(reported_rules(conformance::check(plan, *broken)), std::set<std::string>{"FP103"})
+        << choice << "\n"
+        << harness::format_timeline(*broken) << findings(conformance::check(plan, *broken));
+  }
+}
+
 }  // namespace
 }  // namespace flowproof::properties
