@@ -202,7 +202,7 @@ struct Checker::Impl final : detail::ReaderSink {
       sequence = *order;
     }
     std::uint32_t invocation = engine.intern(key);
-    const std::string& invocation_key = engine.key(invocation);
+    const std::string& invocation_key = key;  // the same text as engine.key(invocation)
 
     // FP005: unknown events are still checked against the base properties and for personal data.
     if (role == nullptr && findings.on(Rule::fp005)) {

@@ -7,6 +7,7 @@
 #include <flowproof/conformance/rules.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <set>
 #include <utility>
 
@@ -110,14 +111,17 @@ struct Engine::Invocation {
   std::int64_t next_sequence = 0;
   // The last event processed, for FP003's second location.
   std::int64_t last_sequence = 0;
-  bool processed_any = false;
-  std::uint32_t last_input = 0;
   std::uint64_t last_line = 0;
-  std::vector<Instance> open;  ///< innermost last
-  std::vector<bool> ended;     ///< per flow: an instance ended and no Started came since
-  std::vector<Field> constants;
-  std::vector<std::pair<std::uint32_t, std::uint64_t>> constant_at;
-  std::multimap<std::int64_t, EventRecord> buffer;  ///< ahead of a missing sequence number
+  std::uint32_t last_input = 0;
+  bool processed_any = false;
+  std::uint64_t ended_low = 0;            ///< per flow < 64: an instance ended, no Started since
+  std::vector<std::uint64_t> ended_high;  ///< the same for flows 64 and up
+  std::vector<Instance> open;             ///< innermost last
+  /// The first value of each invocation constant and where it was seen, packed (see
+  /// ConstantCursor); empty until an event of the invocation carries one.
+  std::string constants;
+  /// Events ahead of a missing sequence number; allocated only while there are some.
+  std::unique_ptr<std::multimap<std::int64_t, EventRecord>> buffer;
   struct Compact {
     std::uint32_t input;
     std::uint32_t name;
@@ -128,6 +132,70 @@ struct Engine::Invocation {
   };
   std::vector<Compact> timeline;
 };
+
+namespace {
+
+// Invocation::constants holds, per constant in plan order, one state byte and, when present,
+// the input (4 bytes), the line (8), the text's length (4) and the text. A string equal to the
+// invocation's key (the key is often a constant too) is stored as kSameAsKey without its text.
+enum ConstantState : char { kAbsent = 0, kString = 1, kOther = 2, kSameAsKey = 3 };
+
+struct StoredConstant {
+  ConstantState state = kAbsent;
+  std::uint32_t input = 0;
+  std::uint64_t line = 0;
+  std::string_view text;
+  std::size_t begin = 0, end = 0;  ///< its bytes in the packed string
+};
+
+template <typename T>
+T load(const std::string& packed, std::size_t& at) {
+  T value;
+  std::memcpy(&value, packed.data() + at, sizeof value);
+  at += sizeof value;
+  return value;
+}
+
+template <typename T>
+void store(std::string& packed, T value) {
+  packed.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+StoredConstant read_constant(const std::string& packed, std::size_t& at, std::string_view key) {
+  StoredConstant out;
+  out.begin = at;
+  out.state = static_cast<ConstantState>(packed[at++]);
+  if (out.state != kAbsent) {
+    out.input = load<std::uint32_t>(packed, at);
+    out.line = load<std::uint64_t>(packed, at);
+    auto size = load<std::uint32_t>(packed, at);
+    out.text = out.state == kSameAsKey ? key : std::string_view(packed.data() + at, size);
+    at += size;
+  }
+  out.end = at;
+  return out;
+}
+
+void write_constant(std::string& packed, const Field& value, std::uint32_t input,
+                    std::uint64_t line, std::string_view key) {
+  bool same = value.is_string && value.text == key;
+  packed.push_back(same ? kSameAsKey : value.is_string ? kString : kOther);
+  store<std::uint32_t>(packed, input);
+  store<std::uint64_t>(packed, line);
+  store<std::uint32_t>(packed, same ? 0 : static_cast<std::uint32_t>(value.text.size()));
+  if (!same) packed.append(value.text);
+}
+
+std::string display(const StoredConstant& constant) {
+  std::string out;
+  if (constant.state == kOther) return std::string(constant.text);
+  append_json_string(constant.text, out);
+  return out;
+}
+
+constexpr std::size_t kKeyBlock = 1 << 20;
+
+}  // namespace
 
 Engine::Engine(const Plan& plan, const CheckOptions& options, Findings& findings,
                const std::vector<std::string>& inputs)
@@ -153,19 +221,81 @@ Engine::Engine(const Plan& plan, const CheckOptions& options, Findings& findings
 
 Engine::~Engine() = default;
 
+std::int64_t Engine::find(std::string_view key) const {
+  if (index_.empty()) return -1;
+  std::size_t hash = KeyHash{}(key);
+  auto tag = static_cast<std::uint32_t>(hash >> 32);
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    const auto& [entry, entry_tag] = index_[slot];
+    if (entry == 0) return -1;
+    if (entry_tag == tag && keys_[entry - 1] == key) return entry - 1;
+  }
+}
+
+void Engine::grow_index() {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> old;
+  old.swap(index_);
+  index_.assign(old.empty() ? 1024 : old.size() * 2, {0, 0});
+  std::size_t mask = index_.size() - 1;
+  for (const auto& [entry, tag] : old) {
+    if (entry == 0) continue;
+    std::size_t slot = KeyHash{}(keys_[entry - 1]) & mask;
+    while (index_[slot].first != 0) slot = (slot + 1) & mask;
+    index_[slot] = {entry, tag};
+  }
+}
+
 std::uint32_t Engine::intern(std::string_view key) {
-  auto found = index_.find(key);
-  if (found != index_.end()) return found->second;
+  if (std::int64_t found = find(key); found >= 0) return static_cast<std::uint32_t>(found);
   if (keys_.size() >= options_.limits.max_open_invocations) {
     throw InputError("more than " + std::to_string(options_.limits.max_open_invocations) +
                      " invocations (Limits::max_open_invocations)");
   }
   auto index = static_cast<std::uint32_t>(keys_.size());
-  keys_.emplace_back(key);
-  index_.emplace(std::string(key), index);
+  // The key's bytes go to the current block, or a new one (a key longer than a block gets its
+  // own).
+  if (key.size() > key_block_size_ - key_block_used_) {
+    key_block_size_ = std::max(kKeyBlock, key.size());
+    key_blocks_.push_back(std::make_unique<char[]>(key_block_size_));
+    key_block_used_ = 0;
+  }
+  char* bytes = key_blocks_.back().get() + key_block_used_;
+  if (!key.empty()) std::memcpy(bytes, key.data(), key.size());
+  key_block_used_ += key.size();
+  keys_.emplace_back(bytes, key.size());
+  // Keep the index at most half full.
+  if ((keys_.size()) * 2 > index_.size()) grow_index();
+  std::size_t hash = KeyHash{}(key);
+  std::size_t mask = index_.size() - 1;
+  std::size_t slot = hash & mask;
+  while (index_[slot].first != 0) slot = (slot + 1) & mask;
+  index_[slot] = {index + 1, static_cast<std::uint32_t>(hash >> 32)};
   Invocation& invocation = invocations_.emplace_back();
   invocation.next_sequence = plan_.invocation.sequence_start;
   return index;
+}
+
+bool Engine::ended(const Invocation& invocation, int flow) const {
+  auto f = static_cast<std::size_t>(flow);
+  if (f < 64) return (invocation.ended_low >> f) & 1u;
+  std::size_t word = f / 64 - 1;
+  return word < invocation.ended_high.size() && ((invocation.ended_high[word] >> (f % 64)) & 1u);
+}
+
+void Engine::set_ended(Invocation& invocation, int flow, bool value) {
+  auto f = static_cast<std::size_t>(flow);
+  std::uint64_t* word = &invocation.ended_low;
+  if (f >= 64) {
+    std::size_t high = f / 64 - 1;
+    if (high >= invocation.ended_high.size()) {
+      if (!value) return;
+      invocation.ended_high.resize(high + 1, 0);
+    }
+    word = &invocation.ended_high[high];
+  }
+  std::uint64_t bit = std::uint64_t{1} << (f % 64);
+  *word = value ? (*word | bit) : (*word & ~bit);
 }
 
 Location Engine::location(std::uint32_t input, std::uint64_t line, bool has_sequence,
@@ -183,7 +313,7 @@ Location Engine::location(const EventRecord& record) const {
 
 Violation Engine::violation(const EventRecord& record, int flow) const {
   Violation v;
-  v.invocation = keys_[record.invocation];
+  v.invocation = std::string(keys_[record.invocation]);
   if (flow >= 0) v.flow = plan_.flows[static_cast<std::size_t>(flow)].id;
   v.event = record.name;
   v.at.push_back(location(record));
@@ -219,16 +349,23 @@ void Engine::add(EventRecord& record) {
     }
     process(invocation, record);
   } else {
-    invocation.buffer.emplace(record.sequence, record);
+    if (!invocation.buffer) {
+      invocation.buffer = std::make_unique<std::multimap<std::int64_t, EventRecord>>();
+    }
+    invocation.buffer->emplace(record.sequence, record);
   }
 }
 
 void Engine::drain_ready(Invocation& invocation) {
-  while (!invocation.buffer.empty()) {
-    auto first = invocation.buffer.begin();
+  while (invocation.buffer) {
+    if (invocation.buffer->empty()) {
+      invocation.buffer.reset();  // nothing waits: give the memory back
+      return;
+    }
+    auto first = invocation.buffer->begin();
     if (first->first > invocation.next_sequence) return;
     EventRecord record = std::move(first->second);
-    invocation.buffer.erase(first);
+    invocation.buffer->erase(first);
     if (record.sequence == invocation.next_sequence) {
       ++invocation.next_sequence;
     } else {
@@ -247,8 +384,8 @@ void Engine::drain_ready(Invocation& invocation) {
 void Engine::finish() {
   for (std::size_t i = 0; i < invocations_.size(); ++i) {
     Invocation& invocation = invocations_[i];
-    while (!invocation.buffer.empty()) {
-      auto first = invocation.buffer.begin();
+    while (invocation.buffer && !invocation.buffer->empty()) {
+      auto first = invocation.buffer->begin();
       EventRecord& record = first->second;
       if (record.sequence > invocation.next_sequence) {
         Violation v = violation(record, record.role ? record.role->flow : -1);
@@ -276,7 +413,7 @@ void Engine::finish() {
       const Instance& instance = invocation.open.back();
       const Flow& flow = plan_.flows[static_cast<std::size_t>(instance.flow)];
       Violation v;
-      v.invocation = keys_[i];
+      v.invocation = std::string(keys_[i]);
       v.flow = flow.id;
       v.event = flow.started.name;
       v.at.push_back(
@@ -319,22 +456,22 @@ void Engine::process(Invocation& invocation, const EventRecord& record) {
 
   // FP007: invocation-constant properties keep their first value.
   if (!record.constants.empty()) {
-    if (invocation.constants.empty()) {
-      invocation.constants.resize(record.constants.size());
-      invocation.constant_at.resize(record.constants.size());
-    }
+    std::string_view key = keys_[record.invocation];
+    if (invocation.constants.empty()) invocation.constants.assign(record.constants.size(), kAbsent);
+    std::size_t at = 0;
     for (std::size_t c = 0; c < record.constants.size(); ++c) {
+      StoredConstant first = read_constant(invocation.constants, at, key);
       const Field& value = record.constants[c];
       if (!value.present) continue;
-      Field& first = invocation.constants[c];
-      if (!first.present) {
-        first = value;
-        invocation.constant_at[c] = {record.input, record.line};
-      } else if (first.text != value.text || first.is_string != value.is_string) {
+      if (first.state == kAbsent) {
+        std::string entry;
+        write_constant(entry, value, record.input, record.line, key);
+        invocation.constants.replace(first.begin, first.end - first.begin, entry);
+        at = first.begin + entry.size();
+      } else if (first.text != value.text || (first.state != kOther) != value.is_string) {
         Violation v = violation(record, record.role ? record.role->flow : -1);
-        v.at.push_back(
-            location(invocation.constant_at[c].first, invocation.constant_at[c].second, false, 0));
-        v.message = plan_.invocation_constant[c] + " changed from " + first.display() + " to " +
+        v.at.push_back(location(first.input, first.line, false, 0));
+        v.message = plan_.invocation_constant[c] + " changed from " + display(first) + " to " +
                     value.display() + " within one invocation";
         findings_.add(Rule::fp007, std::move(v));
       }
@@ -369,7 +506,7 @@ void Engine::close_nested(Invocation& invocation, std::size_t keep, const EventR
     const Instance& instance = invocation.open.back();
     const Flow& flow = plan_.flows[static_cast<std::size_t>(instance.flow)];
     Violation v;
-    v.invocation = keys_[closer.invocation];
+    v.invocation = std::string(keys_[closer.invocation]);
     v.flow = flow.id;
     v.event = flow.started.name;
     v.at.push_back(
@@ -425,9 +562,7 @@ void Engine::started(Invocation& invocation, const EventRecord& record, int flow
   instance.timestamp = record.timestamp;
   instance.has_timestamp = record.has_timestamp;
   invocation.open.push_back(std::move(instance));
-  if (static_cast<std::size_t>(flow_index) < invocation.ended.size()) {
-    invocation.ended[static_cast<std::size_t>(flow_index)] = false;
-  }
+  set_ended(invocation, flow_index, false);
   ++instances_;
   ++tallies_[static_cast<std::size_t>(flow_index)].outcomes.instances;
 }
@@ -462,10 +597,8 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   }
   if (position == invocation.open.size()) {
     // An orphan: FP104 when an instance of this flow ended earlier, FP101 otherwise.
-    bool ended = static_cast<std::size_t>(flow_index) < invocation.ended.size() &&
-                 invocation.ended[static_cast<std::size_t>(flow_index)];
     Violation v = violation(record, flow_index);
-    if (ended) {
+    if (ended(invocation, flow_index)) {
       v.message = record.name + " at " + where(record) + " is a second terminal for a " + flow.id +
                   " instance that had already ended";
       findings_.add(Rule::fp104, std::move(v));
@@ -481,8 +614,7 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   Instance instance = std::move(invocation.open.back());
   invocation.open.pop_back();
   check_terminal(instance, record, flow_index, kind, true);
-  if (invocation.ended.size() < plan_.flows.size()) invocation.ended.resize(plan_.flows.size());
-  invocation.ended[static_cast<std::size_t>(flow_index)] = true;
+  set_ended(invocation, flow_index, true);
   if (invocation.open.empty()) std::vector<Instance>().swap(invocation.open);
 
   FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
@@ -493,11 +625,11 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
       outcome += ':' + (record.reason.present && record.reason.is_string ? record.reason.text
                                                                          : std::string());
     } else if (kind == TerminalKind::failed) {
-      outcome += ':' + (record.step.present && record.step.is_string ? record.step.text
-                                                                     : std::string());
+      outcome +=
+          ':' + (record.step.present && record.step.is_string ? record.step.text : std::string());
     }
     auto& reached = tally.reached_by[outcome];
-    const auto index = static_cast<std::uint32_t>(&invocation - invocations_.data());
+    const std::uint32_t index = record.invocation;
     if (reached.size() < kMaxReachedBy &&
         std::find(reached.begin(), reached.end(), index) == reached.end()) {
       reached.push_back(index);
@@ -631,14 +763,14 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
   }
 }
 
-std::map<std::string, std::map<std::string, std::vector<std::string>>>
-Engine::outcome_invocations() const {
+std::map<std::string, std::map<std::string, std::vector<std::string>>> Engine::outcome_invocations()
+    const {
   std::map<std::string, std::map<std::string, std::vector<std::string>>> out;
   for (std::size_t f = 0; f < tallies_.size() && f < plan_.flows.size(); ++f) {
     auto& flow = out[plan_.flows[f].id];
     for (const auto& [outcome, indices] : tallies_[f].reached_by) {
       auto& keys = flow[outcome];
-      for (std::uint32_t index : indices) keys.push_back(keys_[index]);
+      for (std::uint32_t index : indices) keys.emplace_back(keys_[index]);
     }
   }
   return out;
@@ -651,10 +783,10 @@ std::map<std::string, std::vector<TimelineEntry>> Engine::timelines(
   for (const Violation& v : violations) {
     if (out.size() >= limit) break;
     if (!v.invocation || out.count(*v.invocation)) continue;
-    auto found = index_.find(*v.invocation);
-    if (found == index_.end()) continue;
+    std::int64_t found = find(*v.invocation);
+    if (found < 0) continue;
     std::vector<TimelineEntry> entries;
-    for (const auto& compact : invocations_[found->second].timeline) {
+    for (const auto& compact : invocations_[static_cast<std::size_t>(found)].timeline) {
       TimelineEntry entry;
       entry.at = location(compact.input, compact.line, compact.has_sequence, compact.sequence);
       entry.event = names_[compact.name];

@@ -15,7 +15,9 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -123,7 +125,8 @@ class Engine {
   std::uint32_t intern(std::string_view key);
   /// Number of invocations seen.
   std::size_t invocation_count() const { return keys_.size(); }
-  const std::string& key(std::uint32_t invocation) const { return keys_[invocation]; }
+  /// The key of an invocation (valid as long as the engine).
+  std::string_view key(std::uint32_t invocation) const { return keys_[invocation]; }
 
   /// Property names of a flow's terminals that some `implies` of the flow constrains.
   const std::vector<std::string>& implied_properties(int flow) const {
@@ -165,6 +168,11 @@ class Engine {
   Location location(const EventRecord& record) const;
   Violation violation(const EventRecord& record, int flow) const;
   std::string where(const EventRecord& record) const;
+  /// The invocation with this key, or -1.
+  std::int64_t find(std::string_view key) const;
+  void grow_index();
+  bool ended(const Invocation& invocation, int flow) const;
+  void set_ended(Invocation& invocation, int flow, bool value);
 
   const Plan& plan_;
   const CheckOptions& options_;
@@ -172,15 +180,20 @@ class Engine {
   const std::vector<std::string>& inputs_;
   bool ordered_;
   std::vector<std::vector<std::string>> implied_properties_;
-  std::vector<Invocation> invocations_;
-  std::vector<std::string> keys_;
+  // Per invocation, as little as possible (a 1M-event stream holds ~220k of them): the record
+  // below, its key once in a block arena, and one slot of an open-addressing index.
+  std::deque<Invocation> invocations_;  ///< a deque: growing never copies the records
+  std::vector<std::string_view> keys_;  ///< into key_blocks_
+  std::vector<std::unique_ptr<char[]>> key_blocks_;
+  std::size_t key_block_used_ = 0, key_block_size_ = 0;
+  /// Open addressing, power-of-two size: invocation index + 1 (0 = empty) and 32 hash bits.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> index_;
   struct KeyHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view text) const noexcept {
       return std::hash<std::string_view>{}(text);
     }
   };
-  std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> index_;
   std::vector<FlowTally> tallies_;
   std::uint64_t instances_ = 0;
   EventRecord scratch_;

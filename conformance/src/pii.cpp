@@ -58,7 +58,7 @@ std::vector<std::pair<std::string, std::string>> PiiScanner::default_patterns() 
           {"base64_secret", R"([A-Za-z0-9+/]{32,}={0,2})"}};
 }
 
-PiiScanner::PiiScanner(const PiiRules& rules) {
+PiiScanner::PiiScanner(const PiiRules& rules, std::size_t /*cache_limit*/) {
   for (const auto& key : rules.deny_keys) deny_keys_.push_back(lower(key));
   allow_keys_ = rules.allow_keys;
   auto patterns = rules.deny_patterns;

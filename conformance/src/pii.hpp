@@ -37,7 +37,9 @@ struct PiiFinding {
 class PiiScanner {
  public:
   /// Uses the plan's rules, or the built-in default when the plan has no `pii`.
-  explicit PiiScanner(const PiiRules& rules);
+  /// `cache_limit` is accepted for source compatibility and unused: the one-pass pattern set
+  /// made the former value cache slower than matching.
+  explicit PiiScanner(const PiiRules& rules, std::size_t cache_limit = 0);
   ~PiiScanner();
   /// Appends every finding inside `properties` (an object).
   void scan(simdjson::dom::element properties, std::vector<PiiFinding>& out);
