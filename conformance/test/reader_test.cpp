@@ -1,0 +1,160 @@
+// reader_test.cpp — the streaming reader on its own: line numbers across input shapes (JSON Lines,
+// batches, one pretty-printed array), CRLF line ends, and lines that straddle or outgrow the
+// 1 MiB read window.
+#include "reader.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace flowproof::conformance::detail {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
+
+constexpr std::size_t kWindow = 1 << 20;  // the reader's read window (reader.cpp kChunk)
+
+struct Recorder final : ReaderSink {
+  std::vector<std::pair<std::string, std::uint64_t>> events;  // name, line
+  std::vector<std::pair<std::uint64_t, std::string>> malformed;
+  void on_event(const EventView& event, std::uint64_t line) override {
+    events.emplace_back(std::string(event.name), line);
+  }
+  void on_malformed(std::uint64_t line, std::string message) override {
+    malformed.emplace_back(line, std::move(message));
+  }
+  void on_progress(const ReaderCounters&) override {}
+};
+
+// A source that hands out at most `step` bytes per read, so that lines straddle reads.
+class TrickleSource final : public ByteSource {
+ public:
+  TrickleSource(std::string text, std::size_t step) : text_(std::move(text)), step_(step) {}
+  std::size_t read(char* buffer, std::size_t size) override {
+    std::size_t n = std::min({size, step_, text_.size() - at_});
+    std::memcpy(buffer, text_.data() + at_, n);
+    at_ += n;
+    return n;
+  }
+
+ private:
+  std::string text_;
+  std::size_t step_;
+  std::size_t at_ = 0;
+};
+
+std::string event(const std::string& name, const std::string& padding = "") {
+  std::string line = R"({"type":"track","event":")" + name + R"(","properties":{"i":"x"})";
+  if (!padding.empty()) line += R"(,"pad":")" + padding + "\"";
+  return line + "}";
+}
+
+Recorder read_text(const std::string& text, Limits limits = {}) {
+  Recorder sink;
+  Reader reader(limits, sink);
+  reader.read_text(text);
+  return sink;
+}
+
+TEST(Reader, JsonLinesCountBlankLinesAndCrlf) {
+  Recorder sink = read_text(event("A") + "\r\n\r\n" + event("B") + "\r\n  \n" + event("C"));
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 1u), Pair("B", 3u), Pair("C", 5u)));
+  EXPECT_THAT(sink.malformed, IsEmpty());
+}
+
+TEST(Reader, MalformedLinesKeepTheirLineNumbers) {
+  Recorder sink = read_text(event("A") + "\n{not json\r\n" + event("B") + "\n[1]\n");
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 1u), Pair("B", 3u)));
+  ASSERT_EQ(sink.malformed.size(), 2u);
+  EXPECT_EQ(sink.malformed[0].first, 2u);
+  EXPECT_THAT(sink.malformed[0].second, HasSubstr("not JSON"));
+  EXPECT_EQ(sink.malformed[1].first, 4u);
+}
+
+TEST(Reader, BatchEventsShareTheirLine) {
+  Recorder sink = read_text(event("A") + "\n{\"batch\":[" + event("B") + "," + event("C") + "]}\n" +
+                            event("D") + "\n");
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 1u), Pair("B", 2u), Pair("C", 2u), Pair("D", 3u)));
+}
+
+TEST(Reader, PrettyPrintedArrayReportsTheLineWhereEachElementStarts) {
+  std::string text = "[\n  " + event("A") +
+                     ",\r\n\n  {\"type\": \"track\",\n   \"event\": \"B\"}\n, " + event("C") +
+                     "\n]\n";
+  Recorder sink = read_text(text);
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 2u), Pair("B", 4u), Pair("C", 6u)));
+  EXPECT_THAT(sink.malformed, IsEmpty());
+}
+
+TEST(Reader, LinesStraddlingReadsKeepTheirNumbers) {
+  std::string text;
+  for (int i = 0; i < 50; ++i) text += event("E" + std::to_string(i)) + (i % 2 ? "\r\n" : "\n");
+  for (std::size_t step : {1u, 7u, 64u}) {
+    Recorder sink;
+    Reader reader(Limits{}, sink);
+    TrickleSource source(text, step);
+    reader.read(source);
+    ASSERT_EQ(sink.events.size(), 50u) << "step " << step;
+    for (std::size_t i = 0; i < 50; ++i) {
+      EXPECT_EQ(sink.events[i], std::make_pair("E" + std::to_string(i), std::uint64_t{i + 1}));
+    }
+  }
+}
+
+TEST(Reader, LineLongerThanTheReadWindowIsReadWhole) {
+  std::string long_line = event("Long", std::string(kWindow + kWindow / 2, 'a'));
+  Recorder sink = read_text(event("A") + "\n" + long_line + "\r\n" + event("B") + "\n");
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 1u), Pair("Long", 2u), Pair("B", 3u)));
+  EXPECT_THAT(sink.malformed, IsEmpty());
+}
+
+TEST(Reader, LineOverTheLimitIsOneFindingAndReadingGoesOn) {
+  Limits limits;
+  limits.max_line_bytes = kWindow / 2;
+  // Over the limit but inside one window, and over the limit across several windows.
+  std::string text = event("A") + "\n" + event("Big", std::string(kWindow / 2 + 10, 'b')) + "\n" +
+                     event("B") + "\n" + event("Huge", std::string(3 * kWindow, 'c')) + "\n" +
+                     event("C") + "\n";
+  Recorder sink = read_text(text, limits);
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 1u), Pair("B", 3u), Pair("C", 5u)));
+  ASSERT_EQ(sink.malformed.size(), 2u);
+  EXPECT_EQ(sink.malformed[0].first, 2u);
+  EXPECT_THAT(sink.malformed[0].second, HasSubstr("longer than"));
+  EXPECT_EQ(sink.malformed[1].first, 4u);
+}
+
+TEST(Reader, LastLineWithoutNewlineAndCountersAddUp) {
+  Recorder sink;
+  Reader reader(Limits{}, sink);
+  std::string text = event("A") + "\n\n" + "{\"type\":\"identify\"}\n" + event("B");
+  reader.read_text(text);
+  EXPECT_THAT(sink.events, ElementsAre(Pair("A", 1u), Pair("B", 4u)));
+  const ReaderCounters& counters = reader.counters();
+  EXPECT_EQ(counters.bytes, text.size());
+  EXPECT_EQ(counters.lines, 4u);
+  EXPECT_EQ(counters.blank, 1u);
+  EXPECT_EQ(counters.skipped, 1u);
+  EXPECT_EQ(counters.events, 2u);
+}
+
+TEST(Reader, DuplicateKeyNamesTheSmallestDuplicatedKey) {
+  Recorder sink =
+      read_text(R"({"type":"track","event":"A","properties":{"b":1,"a":1,"b":2,"a":2}})"
+                "\n"
+                R"({"type":"track","event":"B","properties":{"x":[{"k":1},{"k":1,"k":2}]}})"
+                "\n");
+  EXPECT_THAT(sink.events, IsEmpty());
+  ASSERT_EQ(sink.malformed.size(), 2u);
+  EXPECT_THAT(sink.malformed[0].second, HasSubstr("duplicate key at /properties/a"));
+  EXPECT_THAT(sink.malformed[1].second, HasSubstr("duplicate key at /properties/x/1/k"));
+}
+
+}  // namespace
+}  // namespace flowproof::conformance::detail
