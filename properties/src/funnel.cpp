@@ -234,7 +234,12 @@ FunnelCase run_funnel_case(const conformance::Plan& plan, const std::string& flo
             [&id](const std::string& pattern) { return fakes::call_point_matches(pattern, id); });
         const std::int64_t at =
             wall_start + std::chrono::duration_cast<std::chrono::milliseconds>(entry.at).count();
-        if (after && *end > at) {
+        // Every fake call moves the clock by call_latency before it is entered, so a call that
+        // follows the terminal is entered strictly later; a call entered at the terminal's own
+        // time was still inside the flow (it took no time, and the terminal came right after
+        // it). With no latency, only calls that took time can be told apart.
+        const bool inside = expectations.world.call_latency.count() > 0 ? *end >= at : *end > at;
+        if (after && inside) {
           out.problems.push_back(terminal.name + " came after " + id + " (#" +
                                  std::to_string(entry.number) +
                                  "), which follows the flow: its duration includes it");

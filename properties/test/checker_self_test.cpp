@@ -58,6 +58,7 @@ FLOWPROOF_PROPERTY(CheckerSelfTest, ReportsExactlyTheInjectedRuleOnTheExamplePla
   check_injected_rule(example_plan(), 30);
 }
 
+// snippet-begin: generated-plans
 FLOWPROOF_PROPERTY(CheckerSelfTest, ReportsExactlyTheInjectedRuleOnGeneratedPlans,
                    (.cases = 100, .max_size = 30)) {
   const std::string text = *gen_plan_text();
@@ -65,6 +66,7 @@ FLOWPROOF_PROPERTY(CheckerSelfTest, ReportsExactlyTheInjectedRuleOnGeneratedPlan
   const conformance::Plan plan = conformance::parse_plan(text, "generated.plan.json");
   check_injected_rule(plan, 25);
 }
+// snippet-end: generated-plans
 
 FLOWPROOF_PROPERTY(CheckerSelfTest, GeneratedPlansAreValid, (.cases = 50)) {
   const std::string text = *gen_plan_text();

@@ -351,5 +351,41 @@ TEST(ReplayWorld, ReplaysAnswersOutcomesAndInterruptsExactly) {
   EXPECT_EQ(world.clock().elapsed(), 300ms);  // three calls at the default 100 ms each
 }
 
+// A call listed in after_flow must start after the terminal, even a call that takes no time of its
+// own and is followed by the terminal at once (the clock moves only as the next call enters).
+TEST(AfterFlow, ACallThatTakesNoTimeBeforeTheTerminalIsStillInsideTheFlow) {
+  ScriptStep dashboard;
+  dashboard.kind = ScriptStep::Kind::outcome;
+  dashboard.call = 1;
+  dashboard.point = "backend:open_dashboard";
+  dashboard.detail = "open_dashboard";
+  dashboard.value = "success";
+  const Script script{{dashboard}};
+  FunnelExpectations expectations;
+  expectations.after_flow = {"backend:open_dashboard"};
+  expectations.reachable = std::vector<std::string>{};
+  const auto product = [](bool dashboard_inside) {
+    return [dashboard_inside](World& w) {
+      harness::FlowOptions options;
+      options.clock = &w.clock();
+      harness::FlowTracker flow(
+          &w.client(), example_plan().find_flow("application_create")->definition(), options);
+      if (dashboard_inside) w.backend().call("open_dashboard", {});
+      flow.complete({{"region", "eu-west-1"}, {"plan", "free"}});
+      if (!dashboard_inside) w.backend().call("open_dashboard", {});
+    };
+  };
+
+  World inside = World::replay(expectations.world, script);
+  const FunnelCase buggy =
+      run_funnel_case(example_plan(), "application_create", product(true), expectations, inside);
+  EXPECT_THAT(buggy.problems, Contains(HasSubstr("came after backend:open_dashboard (#1)")));
+
+  World after = World::replay(expectations.world, script);
+  const FunnelCase correct =
+      run_funnel_case(example_plan(), "application_create", product(false), expectations, after);
+  EXPECT_THAT(correct.problems, SizeIs(0)) << correct.timeline;
+}
+
 }  // namespace
 }  // namespace flowproof::properties

@@ -74,7 +74,9 @@ properties::FunnelExpectations expectations_for(const std::string& command) {
   weights.interrupt_probability = 0.04;
   weights.outcomes = {
       {"check_billing", {{fakes::Outcome::success, 5}, {fakes::Outcome::billing_required, 1}}},
-      {"change_plan", {{fakes::Outcome::success, 5}, {fakes::Outcome::billing_required, 1}}},
+      // change_plan is reached in about a fifth of the runs: its billing wall needs a higher
+      // weight than check_billing's to be covered within 100 cases whatever the seed.
+      {"change_plan", {{fakes::Outcome::success, 2}, {fakes::Outcome::billing_required, 1}}},
       {"list_plan_candidates", {{fakes::Outcome::success, 6}, {fakes::Outcome::no_candidates, 1}}},
       {"create_application",
        {{fakes::Outcome::success, 6},
@@ -124,12 +126,14 @@ properties::FunnelPropertyOptions options_for(const std::string& flow) {
   return options;
 }
 
+// snippet-begin: app-create-property
 TEST(CloudCliProperties, AppCreateEndsExactlyOnceOnEveryPath) {
   const properties::PropertyResult result = properties::check_funnel_property(
       plan(), "application_create", [](properties::World& w) { run_cli(w, "app create"); },
       expectations_for("app create"), options_for("application_create"));
   properties::report_to_gtest(result, __FILE__, __LINE__);
 }
+// snippet-end: app-create-property
 
 TEST(CloudCliProperties, PlanChangeEndsExactlyOnceOnEveryPath) {
   const properties::PropertyResult result = properties::check_funnel_property(
