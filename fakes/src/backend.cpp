@@ -35,7 +35,11 @@ std::string_view to_string(Outcome outcome) {
 
 std::string Response::describe() const {
   std::string out = std::string(to_string(outcome)) + " " + std::to_string(status);
-  if (!message.empty()) out += " " + quote(message);
+  if (!message.empty()) {
+    // Appended in two steps: `" " + quote(...)` trips GCC 12's -Wrestrict false positive in Release.
+    out += ' ';
+    out += quote(message);
+  }
   return out;
 }
 
