@@ -233,7 +233,11 @@ std::string ScriptedOutcomes::verify() const {
   for (const auto& [operation, queue] : queues_) {
     if (queue.empty()) continue;
     out += "  " + quote(operation) + ": " + std::to_string(queue.size()) + " never used:";
-    for (const auto& response : queue) out += " " + response.describe() + ";";
+    for (const auto& response : queue) {
+      out += ' ';
+      out += response.describe();
+      out += ';';
+    }
     out += "\n";
   }
   return out.empty() ? out : "outcomes left in the queues:\n" + out;
