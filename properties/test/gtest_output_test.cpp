@@ -127,8 +127,11 @@ std::string quote(const std::string& text) { return "'" + text + "'"; }
 ChildRun run_child(const std::filesystem::path& dir, const std::string& environment,
                    const std::string& arguments) {
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string command = "FLOWPROOF_PROPERTIES_CHILD_DIR=" + quote(dir.string()) + " " +
-                              environment + " " + quote(self) + " " + arguments + " 2>&1";
+  // The child must not inherit the parent's report file, shard or rapidcheck settings.
+  const std::string command =
+      "env -u GTEST_OUTPUT -u GTEST_SHARD_INDEX -u GTEST_TOTAL_SHARDS -u GTEST_SHARD_STATUS_FILE "
+      "-u RC_PARAMS FLOWPROOF_PROPERTIES_CHILD_DIR=" +
+      quote(dir.string()) + " " + environment + " " + quote(self) + " " + arguments + " 2>&1";
   ChildRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return {-1, "popen failed"};

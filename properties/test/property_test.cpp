@@ -138,8 +138,12 @@ TEST(StaleReproduce, AReproduceStringForNoPropertyFailsTheProgram) {
   rc::detail::Configuration config;
   config.reproduce["Renamed/GoneProperty"] = rc::detail::Reproduce{rc::Random(), 3, {}};
   const std::string self = std::filesystem::read_symlink("/proc/self/exe").string();
-  const std::string command = "RC_PARAMS='" + rc::detail::configToMinimalString(config) + "' '" +
-                              self + "' --gtest_filter=PropertyMacro.KeepsDefaults 2>&1";
+  // The child must not inherit the parent's report file or shard settings.
+  const std::string command =
+      "env -u GTEST_OUTPUT -u GTEST_SHARD_INDEX -u GTEST_TOTAL_SHARDS -u GTEST_SHARD_STATUS_FILE "
+      "RC_PARAMS='" +
+      rc::detail::configToMinimalString(config) + "' '" + self +
+      "' --gtest_filter=PropertyMacro.KeepsDefaults 2>&1";
   std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(command.c_str(), "r"), pclose);
   ASSERT_NE(pipe, nullptr);
   std::string output;
