@@ -5,6 +5,7 @@
 #include <flowproof/conformance/generator.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -298,12 +299,19 @@ std::optional<std::vector<Event>> inject_violation(const Plan& plan, std::vector
     return insert(instance.started + 1, events[instance.started], instance.invocation);
   }
   if (rule == "FP103") {
-    // A leaf instance whose flow is not started again later in its invocation: that Started
-    // would come while the instance is still open, which is FP102, not FP103.
+    // A leaf instance whose flow is not started again later in its invocation (that Started would
+    // come while the instance is still open: FP102), and after whose terminal nothing else starts
+    // before its container ends (that would be nested inside it: FP110, or FP102).
     const auto started_again = [&instances](const StreamInstance& instance) {
+      const std::size_t open_until = instance.parent && instances[*instance.parent].terminal
+                                         ? *instances[*instance.parent].terminal
+                                         : std::numeric_limits<std::size_t>::max();
       return std::any_of(instances.begin(), instances.end(), [&](const StreamInstance& other) {
-        return other.invocation == instance.invocation && other.flow == instance.flow &&
-               other.started > instance.started;
+        if (other.invocation != instance.invocation || other.started <= instance.started) {
+          return false;
+        }
+        return other.flow == instance.flow ||
+               (other.started > *instance.terminal && other.started < open_until);
       });
     };
     std::vector<std::size_t> candidates;
@@ -446,76 +454,80 @@ rc::Gen<std::vector<Event>> gen_valid_stream(const Plan& plan, int max_events) {
 }
 
 rc::Gen<std::string> gen_plan_text() {
-  return rc::gen::exec([] {
-    const int flow_count = *rc::gen::inRange(1, 5);
-    const bool root_contains = *rc::gen::arbitrary<bool>();
-    json flows = json::object();
-    std::vector<std::string> ids;
-    for (int f = 0; f < flow_count; ++f) ids.push_back("flow_" + std::to_string(f));
-    for (int f = 0; f < flow_count; ++f) {
-      const std::string& id = ids[static_cast<std::size_t>(f)];
-      const std::string title = "Flow " + std::to_string(f);
-      // at least one terminal kind; completed is drawn like the others
-      bool completed = *rc::gen::arbitrary<bool>();
-      bool aborted = *rc::gen::arbitrary<bool>();
-      bool failed = *rc::gen::arbitrary<bool>();
-      if (!completed && !aborted && !failed) completed = true;
-      const json required_mode = {{"type", "object"},
-                                  {"properties", {{"mode", {{"enum", {"a", "b"}}}}}},
-                                  {"required", {"mode"}}};
-      const auto schema = [&] {
-        return *rc::gen::arbitrary<bool>() ? required_mode : json{{"type", "object"}};
-      };
-      json flow = {{"started", {{"event", title + " Started"}, {"schema", schema()}}}};
-      if (completed) flow["completed"] = {{"event", title + " Completed"}, {"schema", schema()}};
-      if (aborted) flow["aborted"] = {{"event", title + " Aborted"}, {"schema", schema()}};
-      if (failed) flow["failed"] = {{"event", title + " Failed"}, {"schema", schema()}};
-      std::vector<std::string> steps, reasons;
-      if (aborted || failed) {
-        const int count = *rc::gen::inRange(1, 5);
-        for (int s = 0; s < count; ++s) steps.push_back("step_" + std::to_string(s));
-        flow["steps"] = steps;
-      }
-      if (aborted) {
-        const int count = *rc::gen::inRange(1, 4);
-        for (int r = 0; r < count; ++r) reasons.push_back("reason_" + std::to_string(r));
-        flow["reasons"] = reasons;
-      }
-      json events = json::object();
-      if (*rc::gen::arbitrary<bool>()) {
-        events[title + " Noted"] = {{"schema", schema()}};
-      }
-      if (aborted && *rc::gen::arbitrary<bool>()) {
-        events[title + " Declined"] = {
-            {"schema", schema()},
-            {"implies",
-             {{"terminal", "aborted"},
-              {"properties", {{"step", steps[0]}, {"reason", reasons[0]}}}}}};
-      }
-      if (!events.empty()) flow["events"] = events;
-      if (*rc::gen::arbitrary<bool>()) {
-        flow["duration"] = {{"property", "duration_ms"},
-                            {"tolerance_ms", *rc::gen::inRange(0, 2000)}};
-      }
-      if (f == 0 && root_contains && flow_count > 1) {
-        flow["contains"] = std::vector<std::string>(ids.begin() + 1, ids.end());
-      }
-      flows[id] = flow;
-    }
-    json plan = {
-        {"flowproof_plan", 1},
-        {"name", "generated"},
-        {"invocation", {{"key", "/properties/invocation_id"}, {"order", "/properties/sequence"}}},
-        {"base_properties",
-         {{"properties",
-           {{"invocation_id", {{"type", "string"}}},
-            {"sequence", {{"type", "integer"}, {"minimum", 1}}},
-            {"command", {{"type", "string"}}}}},
-          {"required", {"invocation_id", "sequence", "command"}}}},
-        {"invocation_constant", {"invocation_id", "command"}},
-        {"flows", flows}};
-    return plan.dump(2);
-  });
+  // At the nominal size: rapidcheck scales inRange by the case's size, which kept every plan at
+  // one or two flows with one step. Shrinking still goes towards the smallest plan.
+  return rc::gen::resize(
+      rc::kNominalSize, rc::gen::exec([] {
+        const int flow_count = *rc::gen::inRange(1, 5);
+        const bool root_contains = *rc::gen::arbitrary<bool>();
+        json flows = json::object();
+        std::vector<std::string> ids;
+        for (int f = 0; f < flow_count; ++f) ids.push_back("flow_" + std::to_string(f));
+        for (int f = 0; f < flow_count; ++f) {
+          const std::string& id = ids[static_cast<std::size_t>(f)];
+          const std::string title = "Flow " + std::to_string(f);
+          // at least one terminal kind; completed is drawn like the others
+          bool completed = *rc::gen::arbitrary<bool>();
+          bool aborted = *rc::gen::arbitrary<bool>();
+          bool failed = *rc::gen::arbitrary<bool>();
+          if (!completed && !aborted && !failed) completed = true;
+          const json required_mode = {{"type", "object"},
+                                      {"properties", {{"mode", {{"enum", {"a", "b"}}}}}},
+                                      {"required", {"mode"}}};
+          const auto schema = [&] {
+            return *rc::gen::arbitrary<bool>() ? required_mode : json{{"type", "object"}};
+          };
+          json flow = {{"started", {{"event", title + " Started"}, {"schema", schema()}}}};
+          if (completed)
+            flow["completed"] = {{"event", title + " Completed"}, {"schema", schema()}};
+          if (aborted) flow["aborted"] = {{"event", title + " Aborted"}, {"schema", schema()}};
+          if (failed) flow["failed"] = {{"event", title + " Failed"}, {"schema", schema()}};
+          std::vector<std::string> steps, reasons;
+          if (aborted || failed) {
+            const int count = *rc::gen::inRange(1, 5);
+            for (int s = 0; s < count; ++s) steps.push_back("step_" + std::to_string(s));
+            flow["steps"] = steps;
+          }
+          if (aborted) {
+            const int count = *rc::gen::inRange(1, 4);
+            for (int r = 0; r < count; ++r) reasons.push_back("reason_" + std::to_string(r));
+            flow["reasons"] = reasons;
+          }
+          json events = json::object();
+          if (*rc::gen::arbitrary<bool>()) {
+            events[title + " Noted"] = {{"schema", schema()}};
+          }
+          if (aborted && *rc::gen::arbitrary<bool>()) {
+            events[title + " Declined"] = {
+                {"schema", schema()},
+                {"implies",
+                 {{"terminal", "aborted"},
+                  {"properties", {{"step", steps[0]}, {"reason", reasons[0]}}}}}};
+          }
+          if (!events.empty()) flow["events"] = events;
+          if (*rc::gen::arbitrary<bool>()) {
+            flow["duration"] = {{"property", "duration_ms"},
+                                {"tolerance_ms", *rc::gen::inRange(0, 2000)}};
+          }
+          if (f == 0 && root_contains && flow_count > 1) {
+            flow["contains"] = std::vector<std::string>(ids.begin() + 1, ids.end());
+          }
+          flows[id] = flow;
+        }
+        json plan = {{"flowproof_plan", 1},
+                     {"name", "generated"},
+                     {"invocation",
+                      {{"key", "/properties/invocation_id"}, {"order", "/properties/sequence"}}},
+                     {"base_properties",
+                      {{"properties",
+                        {{"invocation_id", {{"type", "string"}}},
+                         {"sequence", {{"type", "integer"}, {"minimum", 1}}},
+                         {"command", {{"type", "string"}}}}},
+                       {"required", {"invocation_id", "sequence", "command"}}}},
+                     {"invocation_constant", {"invocation_id", "command"}},
+                     {"flows", flows}};
+        return plan.dump(2);
+      }));
 }
 
 std::set<std::string> reported_rules(const conformance::Report& report) {

@@ -118,7 +118,7 @@ TEST(Mutators, FindTheInstancesOfAStream) {
 
 // Regression: removing the terminal of an instance whose flow starts again later in the
 // invocation made the checker report FP102 (a Started while open), not the injected FP103.
-TEST(Mutators, AMissingTerminalIsNeverFollowedByARestartOfItsFlow) {
+TEST(Mutators, AMissingTerminalIsNeverFollowedByARestartOrASibling) {
   const conformance::Plan& plan = example_plan();
   auto event = [](std::string name, int sequence, nlohmann::json extra = nlohmann::json::object()) {
     harness::Event e;
@@ -140,12 +140,26 @@ TEST(Mutators, AMissingTerminalIsNeverFollowedByARestartOfItsFlow) {
   };
   ASSERT_TRUE(conformance::check(plan, events).passed())
       << findings(conformance::check(plan, events));
-  for (std::size_t choice = 0; choice < 4; ++choice) {
-    const auto broken = inject_violation(plan, events, "FP103", choice);
-    ASSERT_TRUE(broken.has_value()) << choice;
-    EXPECT_EQ(reported_rules(conformance::check(plan, *broken)), std::set<std::string>{"FP103"})
-        << choice << "\n"
-        << harness::format_timeline(*broken) << findings(conformance::check(plan, *broken));
+  // ... nor by a sibling that would then start inside it (FP110: create does not contain auth).
+  const std::vector<harness::Event> siblings = {
+      event("Command Invoked", 1),
+      event("CLI Application Create Started", 2),
+      event("CLI Application Create Completed", 3,
+            {{"region", "eu-west-1"}, {"plan", "free"}, {"duration_ms", 0}}),
+      event("CLI Auth Started", 4, {{"flow", "login"}}),
+      event("CLI Auth Completed", 5, {{"flow", "login"}, {"duration_ms", 0}}),
+      event("Command Completed", 6, {{"succeeded", true}, {"exit_code", 0}, {"duration_ms", 0}}),
+  };
+  ASSERT_TRUE(conformance::check(plan, siblings).passed())
+      << findings(conformance::check(plan, siblings));
+  for (const auto* stream : {&events, &siblings}) {
+    for (std::size_t choice = 0; choice < 4; ++choice) {
+      const auto broken = inject_violation(plan, *stream, "FP103", choice);
+      ASSERT_TRUE(broken.has_value()) << choice;
+      EXPECT_EQ(reported_rules(conformance::check(plan, *broken)), std::set<std::string>{"FP103"})
+          << choice << "\n"
+          << harness::format_timeline(*broken) << findings(conformance::check(plan, *broken));
+    }
   }
 }
 
