@@ -176,8 +176,31 @@ struct World::Impl : fakes::AnswerSource, fakes::OutcomeSource, fakes::Interrupt
     step.kind = ScriptStep::Kind::interrupt;
     step.call = number;
     step.point = id;
+    // What OutcomeRule::question matches: the prompt's question, or the operation / wait name.
+    step.detail = point.kind == "prompt" ? prompt_question(number) : point.name;
     record(std::move(step));
     return true;
+  }
+
+  // The question of the prompt at call `number`: its transcript detail starts with the question
+  // in double quotes (`"Choose a plan" [build, grow]`).
+  std::string prompt_question(std::size_t number) {
+    const std::vector<fakes::TranscriptEntry> transcript = session.transcript();
+    if (number == 0 || number > transcript.size()) return {};
+    const std::string& shown = transcript[number - 1].detail;
+    if (shown.empty() || shown.front() != '"') return shown;
+    std::string question;
+    for (std::size_t i = 1; i < shown.size(); ++i) {
+      if (shown[i] == '\\' && i + 1 < shown.size()) {
+        ++i;
+        question += shown[i] == 'n' ? '\n' : shown[i];
+      } else if (shown[i] == '"') {
+        break;
+      } else {
+        question += shown[i];
+      }
+    }
+    return question;
   }
 
   void load_replay(const Script& saved) {

@@ -351,6 +351,24 @@ TEST(ReplayWorld, ReplaysAnswersOutcomesAndInterruptsExactly) {
   EXPECT_EQ(world.clock().elapsed(), 300ms);  // three calls at the default 100 ms each
 }
 
+// A drawn Ctrl-C records where it came: the prompt's question (unescaped) or the operation, so
+// OutcomeRule::question can name it (e.g. "Ctrl-C at the plan choice ends at step plan").
+TEST(RandomWorld, AnInterruptRecordsTheQuestionOrTheOperation) {
+  const PropertyResult result =
+      run_property("RandomWorld/InterruptDetail", {.cases = 5, .seed = 1}, [] {
+        World world = World::random({.weights = {.interrupt_probability = 1.0}});
+        RC_ASSERT_THROWS_AS(world.prompter().confirm("Accept the \"terms\"?\nReally?", true),
+                            fakes::Interrupted);
+        RC_ASSERT_THROWS_AS(world.backend().call("create_application", {}), fakes::Interrupted);
+        const Script& script = world.script();
+        RC_ASSERT(script.steps.size() == 2u);
+        RC_ASSERT(script.steps[0].detail == "Accept the \"terms\"?\nReally?");
+        RC_ASSERT(script.steps[1].detail == "create_application");
+        RC_ASSERT(script.steps[1].describe() == "backend create_application -> interrupt");
+      });
+  EXPECT_TRUE(result.passed()) << result.to_text();
+}
+
 // A call listed in after_flow must start after the terminal, even a call that takes no time of its
 // own and is followed by the terminal at once (the clock moves only as the next call enters).
 TEST(AfterFlow, ACallThatTakesNoTimeBeforeTheTerminalIsStillInsideTheFlow) {

@@ -112,6 +112,28 @@ properties::FunnelExpectations expectations_for(const std::string& command) {
                          .terminal = conformance::TerminalKind::completed,
                          .reason = "",
                          .step = ""}};
+  // Ctrl-C ends the flow Aborted{cancelled} (built in) AT THE STEP of the call it came in: one
+  // rule per call point whose step is known (these come before the built-in rule, so they decide).
+  const auto cancelled_at = [](std::string when, std::string question, std::string step) {
+    return properties::OutcomeRule{.when = std::move(when),
+                                   .question = std::move(question),
+                                   .drawn = "interrupt",
+                                   .terminal = conformance::TerminalKind::aborted,
+                                   .reason = "cancelled",
+                                   .step = std::move(step)};
+  };
+  for (properties::OutcomeRule rule : {
+           cancelled_at("wait:browser", "", "browser_wait"),
+           cancelled_at("prompt:text", "Paste the code", "browser_wait"),
+           cancelled_at("prompt:select", "Choose an application", "app_select"),
+           cancelled_at("prompt:text", "Application name", "name"),
+           cancelled_at("prompt:select", "Choose a plan", "plan"),
+           cancelled_at("prompt:select", "Choose the new plan", "plan"),
+           cancelled_at("prompt:confirm", "terms", "terms"),
+           cancelled_at("backend:change_plan", "", "api_call"),
+       }) {
+    expectations.rules.push_back(std::move(rule));
+  }
   expectations.flow_expected = [](properties::World& w) {
     const properties::ScriptStep* dry_run = w.script().flag("dry_run");
     return dry_run == nullptr || dry_run->value != "true";

@@ -28,13 +28,13 @@ namespace flowproof::properties {
 
 /// One saved failing script.
 struct CorpusEntry {
-  std::string id;    ///< the property that found it ("Suite/Name")
-  std::string flow;  ///< the flow under test
-  std::string plan;  ///< the plan's name
-  Script script;
-  std::vector<std::string> problems;  ///< what was wrong when it was found
-  std::string reproduce;              ///< RC_PARAMS value when it was found
-  std::filesystem::path path;         ///< where it was read from (empty when not from a file)
+  std::string id = {};    ///< the property that found it ("Suite/Name")
+  std::string flow = {};  ///< the flow under test
+  std::string plan = {};  ///< the plan's name
+  Script script = {};
+  std::vector<std::string> problems = {};  ///< what was wrong when it was found
+  std::string reproduce = {};              ///< RC_PARAMS value when it was found
+  std::filesystem::path path = {};         ///< where it was read from (empty when not from a file)
 };
 
 /// {"flowproof_corpus": 1, "id", "flow", "plan", "script", "problems", "reproduce"}.
@@ -51,8 +51,8 @@ std::vector<CorpusEntry> load_corpus(const std::filesystem::path& dir);
 
 /// What replaying one entry came to.
 struct ReplayResult {
-  FunnelCase first;  ///< the first run
-  std::vector<std::string> problems;
+  FunnelCase first = {};  ///< the first run
+  std::vector<std::string> problems = {};
   bool flaky = false;  ///< a re-run ended differently from the first
   std::string to_text() const;
 };

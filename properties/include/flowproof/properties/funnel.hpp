@@ -34,32 +34,32 @@ struct OutcomeRule {
   /// Call point pattern of the drawn step: "prompt:confirm", "backend:update_plan", "*".
   std::string when = "*";
   /// The question (prompts) or operation must contain this text; empty matches any.
-  std::string question;
+  std::string question = {};
   /// What was drawn: "interrupt", an answer ("yes", "no", "default"), or an outcome name
   /// ("billing_required").
   std::string drawn = "interrupt";
   conformance::TerminalKind terminal = conformance::TerminalKind::aborted;
-  std::string reason;  ///< expected reason (aborted); empty: not checked
-  std::string step;    ///< expected step; empty: not checked
+  std::string reason = {};  ///< expected reason (aborted); empty: not checked
+  std::string step = {};    ///< expected step; empty: not checked
 };
 
 /// What the funnel property checks beyond the plan.
 struct FunnelExpectations {
-  WorldOptions world;
+  WorldOptions world = {};
   /// Outcome rules; the first drawn step (while the flow is open) that matches one decides.
-  std::vector<OutcomeRule> rules;
+  std::vector<OutcomeRule> rules = {};
   /// Adds the rule "a Ctrl-C while the flow is open ends it Aborted{cancelled}".
   bool interrupt_means_cancelled = true;
   /// Coverage tags every run must reach ("terminal:aborted", "reason:billing_required",
   /// "failed_step:api_call"); empty: every terminal kind and reason the plan declares for the flow.
-  std::optional<std::vector<std::string>> reachable;
+  std::optional<std::vector<std::string>> reachable = {};
   /// Whether the flow should appear at all in this run (false e.g. for a drawn dry run).
-  std::function<bool(World&)> flow_expected;
+  std::function<bool(World&)> flow_expected = {};
   /// Call points ("wait:dashboard", "prompt:*") that come after the flow's work: the flow must have
   /// ended before any of them starts, or its terminal and duration include them.
-  std::vector<std::string> after_flow;
+  std::vector<std::string> after_flow = {};
   /// Options of the conformance check over the whole recording.
-  conformance::CheckOptions check_options;
+  conformance::CheckOptions check_options = {};
 };
 
 /// The product run: everything it needs comes from the world.
@@ -67,13 +67,13 @@ using FunnelRun = std::function<void(World&)>;
 
 /// What one run came to.
 struct FunnelCase {
-  std::vector<std::string> problems;  ///< empty when the run satisfied every check
-  std::vector<std::string> tags;      ///< coverage tags of the run
-  std::string timeline;               ///< harness::format_timeline of the recording
-  std::string script;                 ///< Script::to_text
-  std::string exception;              ///< what escaped the product, if anything
+  std::vector<std::string> problems = {};  ///< empty when the run satisfied every check
+  std::vector<std::string> tags = {};      ///< coverage tags of the run
+  std::string timeline = {};               ///< harness::format_timeline of the recording
+  std::string script = {};                 ///< Script::to_text
+  std::string exception = {};              ///< what escaped the product, if anything
   /// A one-line summary of the outcome, compared across re-runs to detect flakiness.
-  std::string signature;
+  std::string signature = {};
 };
 
 /// Runs the product once in the world and checks the funnel; no rapidcheck needed.
@@ -89,10 +89,10 @@ void check_funnel(const conformance::Plan& plan, const std::string& flow_id, con
 /// The whole property: many random cases, coverage, and on failure the shrunk script saved to the
 /// corpus directory (options.corpus_dir, else $FLOWPROOF_CORPUS_DIR, else nowhere).
 struct FunnelPropertyOptions {
-  PropertyOptions property;
-  std::string id;              ///< reproduce key and corpus file name; default: the current test
-  std::string corpus_dir;      ///< empty: $FLOWPROOF_CORPUS_DIR, or no saving when unset
-  bool save_to_corpus = true;  ///< false: never save (tests that fail on purpose)
+  PropertyOptions property = {};
+  std::string id = {};          ///< reproduce key and corpus file name; default: the current test
+  std::string corpus_dir = {};  ///< empty: $FLOWPROOF_CORPUS_DIR, or no saving when unset
+  bool save_to_corpus = true;   ///< false: never save (tests that fail on purpose)
 };
 PropertyResult check_funnel_property(const conformance::Plan& plan, const std::string& flow_id,
                                      const FunnelRun& run,

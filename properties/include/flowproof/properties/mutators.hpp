@@ -28,13 +28,13 @@ namespace flowproof::properties {
 
 /// One flow instance found in a stream.
 struct StreamInstance {
-  std::string invocation;
+  std::string invocation = {};
   int flow = -1;            ///< index into Plan::flows
   std::size_t started = 0;  ///< index of the Started event
-  std::optional<std::size_t> terminal;
+  std::optional<std::size_t> terminal = {};
   conformance::TerminalKind kind = conformance::TerminalKind::completed;
-  std::vector<std::size_t> intermediates;
-  std::optional<std::size_t> parent;  ///< index into the instance list of the enclosing one
+  std::vector<std::size_t> intermediates = {};
+  std::optional<std::size_t> parent = {};  ///< index into the instance list of the enclosing one
   bool has_children = false;
 };
 

@@ -47,16 +47,18 @@ struct PropertyOptions {
 struct PropertyResult {
   enum class Verdict { passed, failed, gave_up, not_covered, error };
   Verdict verdict = Verdict::passed;
-  std::string id;  ///< "Suite/Name": the key of the reproduce map
-  int cases = 0;   ///< successful cases run
+  std::string id = {};  ///< "Suite/Name": the key of the reproduce map
+  int cases = 0;        ///< successful cases run
   std::uint64_t seed = 0;
-  std::string reproduce;    ///< e.g. `reproduce=BchdlNGdv...` (RC_PARAMS value); failures only
-  std::string description;  ///< the failure as rapidcheck reported it
-  std::vector<std::pair<std::string, std::string>> counterexample;  ///< rapidcheck's drawn values
-  std::vector<std::pair<std::string, std::string>> notes;  ///< note() calls of the minimal case
+  std::string reproduce = {};    ///< e.g. `reproduce=BchdlNGdv...` (RC_PARAMS value); failures only
+  std::string description = {};  ///< the failure as rapidcheck reported it
+  std::vector<std::pair<std::string, std::string>> counterexample =
+      {};  ///< rapidcheck's drawn values
+  std::vector<std::pair<std::string, std::string>> notes =
+      {};              ///< note() calls of the minimal case
   bool flaky = false;  ///< the minimal case did not fail the same way on every re-run
-  std::map<std::string, int> reached;  ///< coverage tag -> passing cases that reached it
-  std::vector<std::string> missing;    ///< must_reach tags never reached
+  std::map<std::string, int> reached = {};  ///< coverage tag -> passing cases that reached it
+  std::vector<std::string> missing = {};    ///< must_reach tags never reached
 
   bool passed() const { return verdict == Verdict::passed; }
   /// The whole finding as readable text (what the console and the XML get).

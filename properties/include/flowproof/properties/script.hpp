@@ -26,12 +26,12 @@ struct ScriptStep {
   enum class Kind { answer, outcome, interrupt, flag };
   Kind kind = Kind::answer;
   std::size_t call = 0;  ///< the session call number it happened at (0 for flags)
-  std::string
-      point;  ///< call point id, e.g. "prompt:confirm", "backend:update_plan", "flag:dry_run"
-  std::string detail;          ///< the question, or the operation name
-  fakes::PromptAnswer answer;  ///< Kind::answer
-  std::string value;           ///< Kind::outcome: the outcome's name; Kind::flag: "true" / "false"
-  bool flow_open = false;      ///< whether the flow under test was open when it was drawn
+  std::string point =
+      {};  ///< call point id, e.g. "prompt:confirm", "backend:update_plan", "flag:dry_run"
+  std::string detail = {};          ///< the question, or the operation name
+  fakes::PromptAnswer answer = {};  ///< Kind::answer
+  std::string value = {};  ///< Kind::outcome: the outcome's name; Kind::flag: "true" / "false"
+  bool flow_open = false;  ///< whether the flow under test was open when it was drawn
 
   /// e.g. `confirm "Accept terms?" -> no`, `backend create_application -> billing_required`.
   std::string describe() const;
@@ -39,7 +39,7 @@ struct ScriptStep {
 
 /// The decisions of one run, in the order they were drawn.
 struct Script {
-  std::vector<ScriptStep> steps;
+  std::vector<ScriptStep> steps = {};
 
   /// One numbered line per step ("(no decisions drawn)" when empty); lines end in '\n'.
   std::string to_text() const;

@@ -44,19 +44,19 @@ struct DrawWeights {
   std::vector<std::string> texts = {"my-app", "x"};
   /// Outcome weights per operation pattern ("update_plan", "create_*"); the first matching
   /// pattern wins, default_outcomes otherwise. `interrupted` is not drawn here (Ctrl-C is).
-  std::vector<std::pair<std::string, std::map<fakes::Outcome, int>>> outcomes;
+  std::vector<std::pair<std::string, std::map<fakes::Outcome, int>>> outcomes = {};
   std::map<fakes::Outcome, int> default_outcomes = {{fakes::Outcome::success, 8},
                                                     {fakes::Outcome::http_error, 1},
                                                     {fakes::Outcome::network_error, 1}};
   /// Success bodies per operation (exact name); {} otherwise.
-  std::map<std::string, nlohmann::json> success_bodies;
+  std::map<std::string, nlohmann::json> success_bodies = {};
 };
 
 /// What a world is built with.
 struct WorldOptions {
   /// Base properties, sequence, ids; `clock` is replaced by the world's fake clock.
   harness::ClientOptions client = default_client_options();
-  DrawWeights weights;
+  DrawWeights weights = {};
   /// How far the fake clock moves at every fake call (so durations are never all zero).
   std::chrono::milliseconds call_latency{100};
 
