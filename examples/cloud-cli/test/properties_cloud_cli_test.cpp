@@ -122,6 +122,7 @@ properties::FunnelExpectations expectations_for(const std::string& command) {
                                    .reason = "cancelled",
                                    .step = std::move(step)};
   };
+  // snippet-begin: cancelled-at
   for (properties::OutcomeRule rule : {
            cancelled_at("wait:browser", "", "browser_wait"),
            cancelled_at("prompt:text", "Paste the code", "browser_wait"),
@@ -134,6 +135,7 @@ properties::FunnelExpectations expectations_for(const std::string& command) {
        }) {
     expectations.rules.push_back(std::move(rule));
   }
+  // snippet-end: cancelled-at
   expectations.flow_expected = [](properties::World& w) {
     const properties::ScriptStep* dry_run = w.script().flag("dry_run");
     return dry_run == nullptr || dry_run->value != "true";
