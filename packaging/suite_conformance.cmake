@@ -2,13 +2,15 @@
 # package (find_package only), runs its ctest (suite, then the registered check) and checks the
 # reports; then again with MIN_COVERAGE 1.0, where the check must fail (coverage is 75%).
 #   cmake -DFLOWPROOF_DIR=<package dir> -DWORK=<dir> -DGENERATOR=<gen> -DCXX=<compiler>
-#         -DBUILD_TYPE=<type> -P suite_conformance.cmake
+#         -DBUILD_TYPE=<type> [-DCXX_FLAGS=<flags>] [-DLINKER_FLAGS=<flags>] -P suite_conformance.cmake
+# The flags are this build's own, passed through so a sanitizer build links a sanitizer consumer.
 set(source "${CMAKE_CURRENT_LIST_DIR}/suite-consumer")
 file(REMOVE_RECURSE "${WORK}")
 
 function(consumer_ctest min_coverage out_result out_log)
   execute_process(COMMAND "${CMAKE_COMMAND}" -S "${source}" -B "${WORK}" -G "${GENERATOR}"
                           "-DCMAKE_CXX_COMPILER=${CXX}" "-DCMAKE_BUILD_TYPE=${BUILD_TYPE}"
+                          "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${LINKER_FLAGS}"
                           "-Dflowproof_DIR=${FLOWPROOF_DIR}" "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"
                           "-DCONSUMER_MIN_COVERAGE=${min_coverage}"
                   RESULT_VARIABLE result)
