@@ -2,11 +2,15 @@
 // each) and its Markdown tables.
 #include <flowproof/conformance/coverage.hpp>
 
+#include "reporter_formats.hpp"
+
 #include <algorithm>
 #include <sstream>
 
 namespace flowproof::conformance {
 namespace {
+
+constexpr auto cell = report_detail::markdown_cell;
 
 const FlowOutcomes* outcomes_of(const Report& report, const std::string& flow) {
   for (const auto& [id, outcomes] : report.flows) {
@@ -43,37 +47,6 @@ void add_reachers(const Report& report, const std::string& flow, Matches matches
       }
     }
   }
-}
-
-// Markdown table cell text: pipes and backticks escaped, angle brackets neutralised, one line.
-std::string cell(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '|':
-        out += "\\|";
-        break;
-      case '`':
-        out += "\\`";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -113,34 +86,31 @@ std::vector<CoverageMatrix> coverage_matrix(const Report& report) {
       if (!row.reached) matrix.unreached.push_back("terminal " + name);
       matrix.rows.push_back(std::move(row));
     }
-    for (const auto& [reason, seen] : coverage.reasons) {
-      CoverageRow row;
-      row.kind = CoverageRow::Kind::reason;
-      row.name = reason;
-      row.outcome = "aborted: " + reason;
-      row.reached = seen;
-      auto count = outcomes.aborted.find(reason);
-      row.count = count == outcomes.aborted.end() ? 0 : count->second;
-      const std::string key = "aborted:" + reason;
-      add_reachers(
-          report, flow, [&](const std::string& outcome) { return outcome == key; }, row);
-      if (!seen) matrix.unreached.push_back("reason " + reason);
-      matrix.rows.push_back(std::move(row));
-    }
-    for (const auto& [step, seen] : coverage.failure_steps) {
-      CoverageRow row;
-      row.kind = CoverageRow::Kind::step;
-      row.name = step;
-      row.outcome = "failed at " + step;
-      row.reached = seen;
-      auto count = outcomes.failed.find(step);
-      row.count = count == outcomes.failed.end() ? 0 : count->second;
-      const std::string key = "failed:" + step;
-      add_reachers(
-          report, flow, [&](const std::string& outcome) { return outcome == key; }, row);
-      if (!seen) matrix.unreached.push_back("failure step " + step);
-      matrix.rows.push_back(std::move(row));
-    }
+    // One row per declared reason (of Aborted) or failing step (of Failed), keyed "aborted:R" /
+    // "failed:S" in the invocation outcomes.
+    const auto add_detail_rows =
+        [&](const std::map<std::string, bool>& declared, CoverageRow::Kind kind,
+            const std::string& terminal, const std::map<std::string, std::uint64_t>& counts,
+            const std::string& outcome_prefix, const std::string& unreached_prefix) {
+          for (const auto& [name, seen] : declared) {
+            CoverageRow row;
+            row.kind = kind;
+            row.name = name;
+            row.outcome = outcome_prefix + name;
+            row.reached = seen;
+            auto count = counts.find(name);
+            row.count = count == counts.end() ? 0 : count->second;
+            const std::string key = terminal + ":" + name;
+            add_reachers(
+                report, flow, [&](const std::string& outcome) { return outcome == key; }, row);
+            if (!seen) matrix.unreached.push_back(unreached_prefix + name);
+            matrix.rows.push_back(std::move(row));
+          }
+        };
+    add_detail_rows(coverage.reasons, CoverageRow::Kind::reason, "aborted", outcomes.aborted,
+                    "aborted: ", "reason ");
+    add_detail_rows(coverage.failure_steps, CoverageRow::Kind::step, "failed", outcomes.failed,
+                    "failed at ", "failure step ");
     matrices.push_back(std::move(matrix));
   }
   return matrices;

@@ -15,35 +15,8 @@ namespace flowproof::conformance {
 namespace {
 
 using report_detail::percent;
+constexpr auto esc = report_detail::markup;
 using report_detail::total;
-
-// Text safe in element content and in double- or single-quoted attributes.
-std::string esc(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 std::string fixed(double value) {
   char buffer[32];

@@ -14,81 +14,6 @@
 namespace flowproof::conformance {
 namespace {
 
-// Escapes text for XML 1.0 content and attributes. Characters XML cannot carry at all (controls
-// other than tab/newline/return, U+FFFE/U+FFFF) and bytes that are not UTF-8 become visible
-// escapes such as \u0001 or \xFF, so nothing an input contains can make the report unreadable.
-std::string xml_escape(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&apos;";
-          break;
-        case '\t':
-          out += "&#9;";
-          break;
-        case '\n':
-          out += "&#10;";
-          break;
-        case '\r':
-          out += "&#13;";
-          break;
-        default:
-          if (c < 0x20 || c == 0x7F) {
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    // A multi-byte sequence: copy it when it is well-formed UTF-8 of an XML character.
-    std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (c > 0xF4) length = 0;
-    std::uint32_t code = length == 2 ? c & 0x1F : length == 3 ? c & 0x0F : c & 0x07;
-    bool valid = length != 0 && i + length <= text.size();
-    for (std::size_t k = 1; valid && k < length; ++k) {
-      const auto next = static_cast<unsigned char>(text[i + k]);
-      valid = (next & 0xC0) == 0x80;
-      code = (code << 6) | (next & 0x3F);
-    }
-    if (valid) {
-      valid = !(length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF) ||
-                                code == 0xFFFE || code == 0xFFFF)) &&
-              !(length == 4 && (code < 0x10000 || code > 0x10FFFF));
-    }
-    if (valid) {
-      out.append(text.substr(i, length));
-      i += length;
-    } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
-      ++i;
-    }
-  }
-  return out;
-}
-
 struct TestCase {
   std::string name;  // "FP103 missing-terminal"
   enum class State { passed, failed, skipped } state = State::passed;
@@ -194,31 +119,33 @@ class JunitReporter : public Reporter {
     }
 
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out << "<testsuites name=\"flowproof " << xml_escape(report.plan_name) << "\" tests=\"" << tests
-        << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\"" << skipped
-        << "\" time=\"0\">\n";
+    out << "<testsuites name=\"flowproof " << report_detail::markup(report.plan_name)
+        << "\" tests=\"" << tests << "\" failures=\"" << failures << "\" errors=\"0\" skipped=\""
+        << skipped << "\" time=\"0\">\n";
     for (std::size_t id = 0; id < suites.size(); ++id) {
       const Suite& suite = suites[id];
-      const std::string classname = xml_escape("flowproof." + suite.name);
-      out << "  <testsuite name=\"" << xml_escape(suite.name) << "\" id=\"" << id
+      const std::string classname = report_detail::markup("flowproof." + suite.name);
+      out << "  <testsuite name=\"" << report_detail::markup(suite.name) << "\" id=\"" << id
           << "\" package=\"flowproof\" tests=\"" << suite.cases.size() << "\" failures=\""
           << suite.failures << "\" errors=\"0\" skipped=\"" << suite.skipped << "\" time=\"0\">\n";
       for (const TestCase& test : suite.cases) {
-        out << "    <testcase name=\"" << xml_escape(test.name) << "\" classname=\"" << classname
-            << "\" time=\"0\"";
+        out << "    <testcase name=\"" << report_detail::markup(test.name) << "\" classname=\""
+            << classname << "\" time=\"0\"";
         if (test.state == TestCase::State::passed && test.system_out.empty()) {
           out << "/>\n";
           continue;
         }
         out << ">\n";
         if (test.state == TestCase::State::skipped) {
-          out << "      <skipped message=\"" << xml_escape(test.message) << "\"/>\n";
+          out << "      <skipped message=\"" << report_detail::markup(test.message) << "\"/>\n";
         } else if (test.state == TestCase::State::failed) {
-          out << "      <failure message=\"" << xml_escape(test.message) << "\" type=\""
-              << xml_escape(test.rule) << "\">" << xml_escape(test.failure_text) << "</failure>\n";
+          out << "      <failure message=\"" << report_detail::markup(test.message) << "\" type=\""
+              << report_detail::markup(test.rule) << "\">"
+              << report_detail::markup(test.failure_text) << "</failure>\n";
         }
         if (!test.system_out.empty()) {
-          out << "      <system-out>" << xml_escape(test.system_out) << "</system-out>\n";
+          out << "      <system-out>" << report_detail::markup(test.system_out)
+              << "</system-out>\n";
         }
         out << "    </testcase>\n";
       }

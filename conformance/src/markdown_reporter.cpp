@@ -12,40 +12,8 @@ namespace flowproof::conformance {
 namespace {
 
 using report_detail::counts_text;
+constexpr auto cell = report_detail::markdown_cell;
 using report_detail::total;
-
-// Text for a table cell or inline prose: pipes and backticks escaped, newlines flattened, and
-// angle brackets neutralised so an input cannot inject HTML into the rendered comment.
-std::string cell(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '|':
-        out += "\\|";
-        break;
-      case '`':
-        out += "\\`";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '\n':
-      case '\r':
-        out += ' ';
-        break;
-      default:
-        out += report_detail::printable(std::string_view(&c, 1));
-    }
-  }
-  return out;
-}
 
 class MarkdownReporter : public Reporter {
  public:

@@ -43,6 +43,13 @@ std::uint64_t total(const std::map<std::string, std::uint64_t>& counts);
 /// Text with control characters (ESC included) shown as \u001B, so an input cannot drive a
 /// terminal or break a document.
 std::string printable(std::string_view text);
+/// Text safe in XML 1.0 and HTML content and in quoted attributes: & < > " ' as entities, tab,
+/// newline and return as character references, and what XML cannot carry (other controls,
+/// U+FFFE/U+FFFF, bytes that are not UTF-8) as visible escapes such as \u0001 or \xFF.
+std::string markup(std::string_view text);
+/// Text for a Markdown table cell or inline prose: pipes, backticks and backslashes escaped,
+/// newlines flattened, angle brackets as entities (no HTML injection), controls as printable().
+std::string markdown_cell(std::string_view text);
 /// "1 warning", "3 warnings".
 std::string plural(std::uint64_t count, std::string_view noun);
 /// Percentage with no decimals, e.g. "62%".

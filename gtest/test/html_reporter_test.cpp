@@ -98,7 +98,7 @@ TEST(HtmlReporter, EscapesEveryProducerText) {
   EXPECT_THAT(html, Not(HasSubstr("<script>")));
   EXPECT_THAT(html, Not(HasSubstr("'y'")));
   EXPECT_THAT(html,
-              HasSubstr("&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"));
+              HasSubstr("&lt;script&gt;alert(&quot;x&quot; &amp; &apos;y&apos;)&lt;/script&gt;"));
 }
 
 TEST(HtmlReporter, ShowsVerdictFunnelsMatrixAndFindings) {
