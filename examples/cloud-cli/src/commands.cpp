@@ -166,9 +166,11 @@ void app_create(const Invocation& invocation, Services& services) {
         break;
       } catch (const RegionUnavailable& unavailable) {
         if (attempt == 3) throw;
+        std::erase(regions, unavailable.region());
+        const bool suggested = !unavailable.alternative().empty() && invocation.non_interactive;
+        if (regions.empty() && !suggested) throw;  // no region left to offer
         // Retry in another region; the region reported at the end is the one actually used.
         flow.step("region");
-        std::erase(regions, unavailable.region());
         *services.out << "The cluster in " << unavailable.region() << " is unavailable.\n";
         region = !unavailable.alternative().empty() && invocation.non_interactive
                      ? unavailable.alternative()

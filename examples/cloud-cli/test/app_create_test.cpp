@@ -128,6 +128,19 @@ TEST_F(AppCreateTest, RegionRetryReportsTheRegionActuallyUsed) {
   EXPECT_EQ(backend.calls("create_application").at(1).request["region"], "ap-south-1");
 }
 
+// Every region offered is full: Failed at api_call, never a question with nothing to choose from
+// (the generic property found that path).
+TEST_F(AppCreateTest, RegionRetryStopsWhenNoRegionIsLeft) {
+  prompter.type_text("shop").choose("grow").yes().choose("us-east-1", "Choose a region");
+  backend.on("list_regions").succeed({{"regions", {"us-east-1", "eu-west-1"}}});
+  backend.on("create_application").region_unavailable("us-east-1").region_unavailable("eu-west-1");
+
+  EXPECT_EQ(run({"app", "create"}), 1);
+
+  EXPECT_EQ(property(failed, "step"), "api_call");
+  EXPECT_EQ(property(failed, "error_class"), "cloud_cli::RegionUnavailable");
+}
+
 TEST_F(AppCreateTest, RegionRetryWithoutPromptsTakesTheSuggestedRegion) {
   backend.on("create_application")
       .respond([] {
