@@ -2,6 +2,7 @@
 #include "cloud_cli/api.hpp"
 
 #include "cloud_cli/errors.hpp"
+#include "cloud_cli/zoo.hpp"
 
 namespace cloud_cli {
 
@@ -14,7 +15,20 @@ const std::vector<std::string>& plan_templates() {
 }
 
 nlohmann::json CloudApi::call(std::string_view operation, const nlohmann::json& request) {
+#if CLOUD_CLI_DEFECT_IS(no_terminal_on_ctrl_c_outside_prompt)
+  // BUG: SIGINT is handled only while a prompt reads, so a Ctrl-C during a backend call takes
+  // SIGINT's default action: the process ends on the spot, its funnel and command still open.
+  const fakes::Response response = [&] {
+    try {
+      return backend_->call(operation, request);
+    } catch (const UserCancelled&) {
+      zoo::end_process_on_sigint();
+      throw;
+    }
+  }();
+#else
   const fakes::Response response = backend_->call(operation, request);
+#endif
   const std::string message = response.message.empty() ? std::string(operation) : response.message;
   switch (response.outcome) {
     case fakes::Outcome::success:

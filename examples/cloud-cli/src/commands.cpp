@@ -10,6 +10,7 @@
 
 #include "cloud_cli/errors.hpp"
 #include "cloud_cli/funnels.hpp"
+#include "cloud_cli/zoo.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -41,7 +42,17 @@ void app_known(Services& services, const std::string& app_id) {
 /// Renews an expired session silently. Deliberately no auth funnel: a nested funnel would count
 /// the user twice.
 void ensure_session(Services& services) {
-  if (!services.api.session_valid()) services.api.refresh_session();
+  if (services.api.session_valid()) return;
+#if CLOUD_CLI_DEFECT_IS(nested_auth_funnel)
+  // BUG: the silent renewal tracked as a sign-in, inside the command's own funnel.
+  harness::FlowTracker auth(&services.client, funnels::auth(),
+                            flow_options(services, {{"flow", "login"}}));
+  auth.step("code_exchange");
+  services.api.refresh_session();
+  auth.complete();
+#else
+  services.api.refresh_session();
+#endif
 }
 
 /// The flag's value, or the user's answer to a question; --non-interactive makes it an error.
@@ -66,6 +77,19 @@ std::string choose_or_ask(const std::optional<std::string>& given, const Invocat
 
 /// Accepts the template id or the name telemetry uses: `--plan free` means template `build`.
 std::string plan_template(std::string plan) { return plan == "free" ? "build" : plan; }
+
+/// A courtesy step after the work is done: whatever happens here, the change stays Completed.
+/// (Unused in the zoo's cancelled_after_success variant, which inlines it without its catch.)
+[[maybe_unused]] void offer_dashboard(const Invocation& invocation, Services& services,
+                                      const std::string& app_id) {
+  if (invocation.non_interactive) return;
+  try {
+    if (services.prompter.confirm("Open the dashboard?", false))
+      services.api.open_dashboard(app_id);
+  } catch (const std::runtime_error& error) {  // product errors and UserCancelled, not test bugs
+    *services.out << "Could not open the dashboard (" << error.what() << ").\n";
+  }
+}
 
 }  // namespace
 
@@ -119,6 +143,9 @@ void auth_login(const Invocation& invocation, Services& services) {
 void app_create(const Invocation& invocation, Services& services) {
   // A dry run is not a funnel: the tracker gets no client and emits nothing.
   harness::Client* telemetry = invocation.dry_run ? nullptr : &services.client;
+#if CLOUD_CLI_DEFECT_IS(tracked_dry_run)
+  telemetry = &services.client;  // BUG: a dry run tracked like a real creation
+#endif
   harness::FlowTracker flow(telemetry, funnels::application_create(), flow_options(services));
   try {
     flow.step("name");
@@ -140,7 +167,11 @@ void app_create(const Invocation& invocation, Services& services) {
       if (!services.prompter.confirm("Accept the terms of service for the " + plan + " plan?",
                                      false)) {
         flow.track(funnels::create_declined_terms, terms);
+#if CLOUD_CLI_DEFECT_IS(abort_without_reason)
+        flow.abort("");  // BUG: the abort names no reason
+#else
         flow.abort("declined_terms");
+#endif
         throw TermsDeclined();
       }
     }
@@ -193,7 +224,19 @@ void app_create(const Invocation& invocation, Services& services) {
   } catch (const BillingRequired&) {
     // Interactive or not, the billing wall is the user's stop, not a failure.
     flow.abort("billing_required");
+#if CLOUD_CLI_DEFECT_IS(two_terminals_on_billing_wall)
+    // BUG: the wall also reported as the funnel's failure, by name, past the tracker's guard.
+    services.client.track(funnels::application_create().failed,
+                          {{"step", flow.current_step()},
+                           {"error_class", "cloud_cli::BillingRequired"},
+                           {"duration_ms", flow.elapsed_ms()}});
+#endif
     throw;
+#if CLOUD_CLI_DEFECT_IS(message_as_error_class)
+  } catch (const ApiError& error) {
+    flow.fail(error.what());  // BUG: the message ("API error 500: ...") as the error class
+    throw;
+#endif
   } catch (...) {
     if (!flow.ended()) flow.fail(std::current_exception());
     throw;
@@ -250,6 +293,15 @@ void app_change_plan(const Invocation& invocation, Services& services) {
     }
     flow.step("api_call");
     services.api.change_plan(app_id, to);
+#if CLOUD_CLI_DEFECT_IS(cancelled_after_success)
+    // BUG: the dashboard offer inside the funnel, outside its own catch: a Ctrl-C at "Open the
+    // dashboard?" turns the change that just succeeded into Aborted{cancelled}.
+    if (!invocation.non_interactive && services.prompter.confirm("Open the dashboard?", false))
+      services.api.open_dashboard(app_id);
+#elif CLOUD_CLI_DEFECT_IS(duration_includes_later_wait)
+    // BUG: the courtesy step before Completed: the funnel's duration includes it.
+    offer_dashboard(invocation, services, app_id);
+#endif
     flow.complete(
         {{"from_plan", funnels::reported_plan(from)}, {"to_plan", funnels::reported_plan(to)}});
     *services.out << "Moved " << app_id << " from " << from << " to " << to << ".\n";
@@ -268,14 +320,10 @@ void app_change_plan(const Invocation& invocation, Services& services) {
     throw;
   }
 
-  // A courtesy step after the work is done: whatever happens here, the change stays Completed.
-  if (invocation.non_interactive) return;
-  try {
-    if (services.prompter.confirm("Open the dashboard?", false))
-      services.api.open_dashboard(app_id);
-  } catch (const std::runtime_error& error) {  // product errors and UserCancelled, not test bugs
-    *services.out << "Could not open the dashboard (" << error.what() << ").\n";
-  }
+#if !CLOUD_CLI_DEFECT_IS(cancelled_after_success) && \
+    !CLOUD_CLI_DEFECT_IS(duration_includes_later_wait)
+  offer_dashboard(invocation, services, app_id);  // after the funnel ended
+#endif
 }
 
 }  // namespace cloud_cli

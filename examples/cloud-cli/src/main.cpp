@@ -16,6 +16,7 @@
 #include <iostream>
 #include <memory>
 #include <stdexcept>
+#include <string>
 
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
@@ -46,20 +47,21 @@ int main(int argc, char** argv) {
   cloud_cli::register_cancellations();
   cloud_cli::install_interrupt_handler();
 
-  // Telemetry: a TransportClient over the JSON Lines file, or nothing when no file is chosen.
+  // Telemetry: the invocation client, delivering through a TransportClient over the JSON Lines
+  // file, or into nothing when no file is chosen.
   const auto path = cloud_cli::telemetry_path(invocation, std::getenv("CLOUD_CLI_TELEMETRY_FILE"));
+  const std::string invocation_id = cloud_cli::new_invocation_id();
   std::unique_ptr<cloud_cli::JsonLinesFileTransport> transport;
-  std::unique_ptr<flowproof::harness::Client> client;
-  flowproof::harness::EnrichingClient* enriching = nullptr;
+  std::unique_ptr<flowproof::harness::Client> delivery;
   if (path) {
     transport = std::make_unique<cloud_cli::JsonLinesFileTransport>(*path);
-    auto transport_client = std::make_unique<flowproof::harness::TransportClient>(
-        *transport, cloud_cli::client_options(cloud_cli::new_invocation_id(), invocation));
-    enriching = transport_client.get();
-    client = std::move(transport_client);
+    delivery = std::make_unique<flowproof::harness::TransportClient>(
+        *transport, cloud_cli::delivery_options(invocation_id));
   } else {
-    client = std::make_unique<flowproof::harness::NullClient>();
+    delivery = std::make_unique<flowproof::harness::NullClient>();
   }
+  const std::unique_ptr<cloud_cli::InvocationClient> client =
+      cloud_cli::make_invocation_client(*delivery, invocation_id, invocation);
 
   cloud_cli::LinePrompter prompter(cloud_cli::read_stdin_line, std::cerr);
   cloud_cli::CloudApi api(*backend);
@@ -68,9 +70,7 @@ int main(int argc, char** argv) {
                                .api = api,
                                .waiter = waiter,
                                .clock = flowproof::harness::system_clock()};
-  services.app_known = [enriching](const std::string& app_id) {
-    if (enriching != nullptr) enriching->set_base_property("app_id", app_id);
-  };
+  services.app_known = [&client](const std::string& app_id) { client->set_app_id(app_id); };
 
   const int exit_code = cloud_cli::run_command(invocation, services);
   // Bounded: an unwritable file or a stuck transport never delays the exit by more than this.

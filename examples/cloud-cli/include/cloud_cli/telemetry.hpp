@@ -1,9 +1,11 @@
-// cloud_cli/telemetry.hpp — where the real program's telemetry goes: a JSON Lines file.
+// cloud_cli/telemetry.hpp — the telemetry of one invocation and where the real program sends it:
+// a JSON Lines file.
 //
 //   JsonLinesFileTransport transport("/tmp/events.jsonl");      // appends, one event per line
-//   harness::TransportClient client(transport, client_options(new_invocation_id(), invocation));
-//   ...
-//   client.close(std::chrono::milliseconds(500));                // bounded: never delays exit
+//   harness::TransportClient delivery(transport, delivery_options(invocation_id));
+//   auto client = make_invocation_client(delivery, invocation_id, invocation);
+//   run_command(invocation, services);                          // services.client = *client
+//   client->close(std::chrono::milliseconds(500));               // bounded: never delays exit
 #pragma once
 
 #include "cloud_cli/cli.hpp"
@@ -11,6 +13,7 @@
 #include <flowproof/harness/client.hpp>
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,5 +42,26 @@ std::optional<std::filesystem::path> telemetry_path(const Invocation& invocation
 flowproof::harness::ClientOptions client_options(const std::string& invocation_id,
                                                  const Invocation& invocation,
                                                  flowproof::harness::Clock* clock = nullptr);
+
+/// The options of the client that delivers an invocation client's events: ids and timestamps
+/// only (no base properties, no sequence), since the events arrive complete.
+flowproof::harness::ClientOptions delivery_options(const std::string& invocation_id,
+                                                   flowproof::harness::Clock* clock = nullptr);
+
+/// The client the commands of one invocation track through: it enriches every call as
+/// client_options() says (base properties after the call site's own, one gap-free sequence for
+/// the whole invocation whatever thread tracks) and hands the finished properties to its sink.
+class InvocationClient : public flowproof::harness::Client {
+ public:
+  /// Sets the app_id base property of every later event (what Services::app_known calls).
+  virtual void set_app_id(const std::string& app_id) = 0;
+};
+
+/// The program's invocation client over `sink` (not owned), which must add nothing to the
+/// properties: a TransportClient with delivery_options() in the program, a recorder in tests.
+/// flush() and close() pass on to the sink.
+std::unique_ptr<InvocationClient> make_invocation_client(
+    flowproof::harness::Client& sink, const std::string& invocation_id,
+    const Invocation& invocation, flowproof::harness::Clock* clock = nullptr);
 
 }  // namespace cloud_cli
