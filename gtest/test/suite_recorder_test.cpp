@@ -7,10 +7,17 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
+#include <numeric>
 #include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
 
 namespace flowproof::conformance {
 namespace {
@@ -18,6 +25,7 @@ namespace {
 namespace fs = std::filesystem;
 using harness::ClientOptions;
 using harness::RecordingClient;
+using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::MatchesRegex;
 using ::testing::Pair;
@@ -136,6 +144,52 @@ TEST(SuiteRecorder, ANewClientAtARecycledAddressIsANewInvocation) {
   EXPECT_EQ(id_of(recording.events[0]), id_of(recording.events[1]));
   EXPECT_EQ(id_of(recording.events[4]), id_of(recording.events[5]));
   EXPECT_EQ(recording.labels.size(), 3u);
+}
+
+// Several threads track through their own clients while the suite records and a reader takes
+// snapshots (TSan runs this: label `concurrency`). Nothing is lost, each client keeps its own
+// invocation, and each invocation's sequences arrive complete and in order.
+TEST(SuiteRecorder, ConcurrentClientsLoseNoEventAndKeepTheirOwnInvocations) {
+  constexpr int kThreads = 4;
+  constexpr std::int64_t kEvents = 250;
+  SuiteRecorder suite;
+  suite.install();
+  suite.begin_test("C.Threads");
+  std::atomic<bool> done{false};
+  std::size_t largest_snapshot = 0;
+  std::thread reader([&] {
+    while (!done.load()) {
+      const std::size_t size = suite.recording().events.size();
+      EXPECT_GE(size, largest_snapshot);  // snapshots only grow
+      largest_snapshot = size;
+    }
+  });
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([] {
+      RecordingClient client(product_options());
+      for (std::int64_t i = 0; i < kEvents; ++i) client.track("Signup Step");
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  done = true;
+  reader.join();
+  suite.end_test(TestStatus::passed);
+  suite.uninstall();
+
+  const SuiteRecording recording = suite.recording();
+  ASSERT_EQ(recording.events.size(), static_cast<std::size_t>(kThreads * kEvents));
+  std::map<std::string, std::vector<std::int64_t>> sequences;
+  for (const auto& event : recording.events) {
+    sequences[id_of(event)].push_back(event.properties.at("sequence").get<std::int64_t>());
+  }
+  ASSERT_EQ(sequences.size(), static_cast<std::size_t>(kThreads));
+  for (const auto& [id, seen] : sequences) {
+    std::vector<std::int64_t> expected(kEvents);
+    std::iota(expected.begin(), expected.end(), 1);
+    EXPECT_EQ(seen, expected) << "invocation " << id;
+    EXPECT_THAT(recording.labels, Contains(Pair(id, "C.Threads")));
+  }
 }
 
 TEST(SuiteRecorder, ExcludedTestsRecordNothing) {
