@@ -4,6 +4,7 @@
 #include <flowproof/conformance/checker.hpp>
 
 #include "engine.hpp"
+#include "memo.hpp"
 #include "normalize.hpp"
 #include "pii.hpp"
 #include "reader.hpp"
@@ -63,6 +64,21 @@ struct Checker::Impl final : detail::ReaderSink {
         started_at(std::chrono::steady_clock::now()),
         last_progress(started_at) {
     if (plan.invocation.order) order_pointer = detail::CompiledPointer(*plan.invocation.order);
+    for (const std::string& name : plan.invocation_constant) constant_slots.push_back(want(name));
+    for (std::size_t f = 0; f < plan.flows.size(); ++f) {
+      const Flow& flow = plan.flows[f];
+      TerminalSlots slots;
+      slots.step = want(flow.step_property);
+      slots.reason = want(flow.reason_property);
+      slots.error_class = want(flow.error_property);
+      if (flow.duration) slots.duration = want(flow.duration->property);
+      for (const std::string& name : engine.implied_properties(static_cast<int>(f))) {
+        slots.implied.push_back(want(name));
+      }
+      terminal_slots.push_back(std::move(slots));
+    }
+    wanted_values.resize(wanted_names.size());
+    wanted_found.resize(wanted_names.size());
     if (empty_parser.parse("{}", 2).get(empty_object) != simdjson::SUCCESS) {
       throw std::logic_error("simdjson cannot parse {}");
     }
@@ -125,21 +141,46 @@ struct Checker::Impl final : detail::ReaderSink {
     }
   }
 
-  void fill_property(const detail::EventView& event, const std::string& name,
-                     detail::Field& field) {
-    field.clear();
-    if (!event.has_properties) return;
-    simdjson::dom::element value;
-    if (event.properties.get_object().value_unsafe()[name].get(value) == simdjson::SUCCESS) {
-      fill(value, field);
+  // The slot of a property the record needs (constants, terminal properties).
+  std::uint32_t want(const std::string& name) {
+    for (std::uint32_t i = 0; i < wanted_names.size(); ++i) {
+      if (wanted_names[i] == name) return i;
     }
+    wanted_names.push_back(name);
+    wanted_lengths |= std::uint64_t{1} << std::min<std::size_t>(name.size(), 63);
+    return static_cast<std::uint32_t>(wanted_names.size() - 1);
+  }
+
+  // Finds every wanted property in one pass over `properties` (the first of each name, as a
+  // look-up by name would).
+  void gather(const detail::EventView& event) {
+    std::fill(wanted_found.begin(), wanted_found.end(), 0);
+    if (!event.has_properties || wanted_names.empty()) return;
+    // Copied out first: value_unsafe() on a temporary result returns a reference into it.
+    const simdjson::dom::object properties = event.properties.get_object().value_unsafe();
+    for (auto field : properties) {
+      const std::string_view key = field.key;
+      if (!(wanted_lengths & (std::uint64_t{1} << std::min<std::size_t>(key.size(), 63)))) continue;
+      for (std::size_t i = 0; i < wanted_names.size(); ++i) {
+        if (!wanted_found[i] && detail::same_text(wanted_names[i], key)) {
+          wanted_found[i] = 1;
+          wanted_values[i] = field.value;
+          break;
+        }
+      }
+    }
+  }
+
+  void fill_property(std::uint32_t slot, detail::Field& field) {
+    field.clear();
+    if (wanted_found[slot]) fill(wanted_values[slot], field);
   }
 
   void check_schema(const Schema& schema, simdjson::dom::element properties,
                     const detail::EventView& event, std::uint64_t line, const EventRole* role,
                     const std::string* invocation, std::string_view what) {
     schema_errors.clear();
-    if (schema.validate(properties, schema_errors)) return;
+    if (schema.validate(properties, schema_errors, &pattern_memos)) return;
     Violation v = envelope(event, line, role, invocation);
     std::string message =
         "properties of " + json_quoted(event.name) + " break " + std::string(what);
@@ -256,30 +297,27 @@ struct Checker::Impl final : detail::ReaderSink {
     bool is_terminal =
         role && (role->kind == EventRole::Kind::completed ||
                  role->kind == EventRole::Kind::aborted || role->kind == EventRole::Kind::failed);
+    gather(event);
     if (is_terminal) {
       const Flow& flow = plan.flows[static_cast<std::size_t>(role->flow)];
-      fill_property(event, flow.step_property, record.step);
-      fill_property(event, flow.reason_property, record.reason);
-      fill_property(event, flow.error_property, record.error_class);
+      const TerminalSlots& slots = terminal_slots[static_cast<std::size_t>(role->flow)];
+      fill_property(slots.step, record.step);
+      fill_property(slots.reason, record.reason);
+      fill_property(slots.error_class, record.error_class);
       record.duration.clear();
       record.duration_is_integer = false;
       if (flow.duration) {
-        fill_property(event, flow.duration->property, record.duration);
-        if (record.duration.present && event.has_properties) {
-          simdjson::dom::element duration;
-          auto found =
-              event.properties.get_object().value_unsafe()[flow.duration->property].get(duration);
-          if (auto ms = found == simdjson::SUCCESS ? detail::integer_value(duration)
-                                                   : std::optional<std::int64_t>()) {
+        fill_property(slots.duration, record.duration);
+        if (record.duration.present) {
+          if (auto ms = detail::integer_value(wanted_values[slots.duration])) {
             record.duration_is_integer = true;
             record.duration_ms = *ms;
           }
         }
       }
-      const auto& implied = engine.implied_properties(role->flow);
-      record.implied.resize(implied.size());
-      for (std::size_t i = 0; i < implied.size(); ++i) {
-        fill_property(event, implied[i], record.implied[i]);
+      record.implied.resize(slots.implied.size());
+      for (std::size_t i = 0; i < slots.implied.size(); ++i) {
+        fill_property(slots.implied[i], record.implied[i]);
       }
     } else {
       record.step.clear();
@@ -288,9 +326,9 @@ struct Checker::Impl final : detail::ReaderSink {
       record.duration.clear();
       record.implied.clear();
     }
-    record.constants.resize(plan.invocation_constant.size());
-    for (std::size_t i = 0; i < plan.invocation_constant.size(); ++i) {
-      fill_property(event, plan.invocation_constant[i], record.constants[i]);
+    record.constants.resize(constant_slots.size());
+    for (std::size_t i = 0; i < constant_slots.size(); ++i) {
+      fill_property(constant_slots[i], record.constants[i]);
     }
     engine.add(record);
   }
@@ -314,7 +352,19 @@ struct Checker::Impl final : detail::ReaderSink {
   bool has_sequence = false;
   std::int64_t sequence = 0;
   std::string key;
+  // Properties the record needs, found in one pass per event (see gather()).
+  struct TerminalSlots {
+    std::uint32_t step = 0, reason = 0, error_class = 0, duration = 0;
+    std::vector<std::uint32_t> implied;  ///< parallel to Engine::implied_properties(flow)
+  };
+  std::vector<std::string> wanted_names;
+  std::uint64_t wanted_lengths = 0;  ///< bit min(size, 63) of each wanted name's size
+  std::vector<simdjson::dom::element> wanted_values;
+  std::vector<unsigned char> wanted_found;
+  std::vector<std::uint32_t> constant_slots;  ///< parallel to Plan::invocation_constant
+  std::vector<TerminalSlots> terminal_slots;  ///< per flow
   std::vector<SchemaError> schema_errors;
+  PatternMemos pattern_memos;
   std::vector<detail::PiiFinding> pii_findings;
   simdjson::dom::parser empty_parser;
   simdjson::dom::element empty_object;

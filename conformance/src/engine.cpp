@@ -618,31 +618,42 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   if (invocation.open.empty()) std::vector<Instance>().swap(invocation.open);
 
   FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
+  static const std::string kNone;
+  const std::string& reason =
+      record.reason.present && record.reason.is_string ? record.reason.text : kNone;
+  const std::string& step = record.step.present && record.step.is_string ? record.step.text : kNone;
   // Which invocations reached each outcome (the first few), for the coverage matrix.
   {
-    std::string outcome(to_string(kind));
+    std::string& outcome = outcome_;  // reused: no allocation per terminal
+    outcome.assign(to_string(kind));
     if (kind == TerminalKind::aborted) {
-      outcome += ':' + (record.reason.present && record.reason.is_string ? record.reason.text
-                                                                         : std::string());
+      outcome += ':';
+      outcome += reason;
     } else if (kind == TerminalKind::failed) {
-      outcome +=
-          ':' + (record.step.present && record.step.is_string ? record.step.text : std::string());
+      outcome += ':';
+      outcome += step;
     }
-    auto& reached = tally.reached_by[outcome];
+    auto found = tally.reached_by.find(outcome);
+    if (found == tally.reached_by.end())
+      found = tally.reached_by.emplace(outcome, std::vector<std::uint32_t>()).first;
+    auto& reached = found->second;
     const std::uint32_t index = record.invocation;
     if (reached.size() < kMaxReachedBy &&
         std::find(reached.begin(), reached.end(), index) == reached.end()) {
       reached.push_back(index);
     }
   }
+  auto count = [](std::map<std::string, std::uint64_t>& counts, const std::string& key) {
+    auto found = counts.find(key);
+    if (found == counts.end()) found = counts.emplace(key, 0).first;
+    ++found->second;
+  };
   switch (kind) {
     case TerminalKind::completed:
       ++tally.outcomes.completed;
       break;
     case TerminalKind::aborted: {
-      std::string reason =
-          record.reason.present && record.reason.is_string ? record.reason.text : std::string();
-      ++tally.outcomes.aborted[reason];
+      count(tally.outcomes.aborted, reason);
       auto found = std::find(flow.reasons.begin(), flow.reasons.end(), reason);
       if (record.reason.present && found != flow.reasons.end()) {
         tally.reasons_seen[static_cast<std::size_t>(found - flow.reasons.begin())] = true;
@@ -650,9 +661,7 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
       break;
     }
     case TerminalKind::failed: {
-      std::string step =
-          record.step.present && record.step.is_string ? record.step.text : std::string();
-      ++tally.outcomes.failed[step];
+      count(tally.outcomes.failed, step);
       auto found = std::find(flow.steps.begin(), flow.steps.end(), step);
       if (record.step.present && found != flow.steps.end()) {
         tally.steps_failed[static_cast<std::size_t>(found - flow.steps.begin())] = true;

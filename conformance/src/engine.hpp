@@ -9,6 +9,8 @@
 //   engine.finish();                                // drains buffers, closes open instances
 #pragma once
 
+#include "memo.hpp"
+
 #include <flowproof/conformance/checker.hpp>
 #include <flowproof/conformance/plan.hpp>
 #include <flowproof/conformance/report.hpp>
@@ -190,13 +192,12 @@ class Engine {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> index_;
   struct KeyHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view text) const noexcept {
-      return std::hash<std::string_view>{}(text);
-    }
+    std::size_t operator()(std::string_view text) const noexcept { return text_hash(text); }
   };
   std::vector<FlowTally> tallies_;
   std::uint64_t instances_ = 0;
   EventRecord scratch_;
+  std::string outcome_;             ///< scratch for terminal()
   std::vector<std::string> names_;  ///< interned event names for timelines
   std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> name_index_;
 };

@@ -2,6 +2,8 @@
 // values (see normalize.hpp).
 #include "normalize.hpp"
 
+#include "memo.hpp"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -74,24 +76,44 @@ ViewResult make_event_view(simdjson::dom::element element, EventView& view) {
   view.root = element;
   simdjson::dom::object object = element.get_object().value_unsafe();
   view.has_properties = false;
+  // One pass over the members; each keeps its first occurrence, as a look-up by name would.
+  enum : unsigned { kEventType, kEventProperties, kType, kEvent, kProperties, kCount };
+  static constexpr std::string_view kNames[kCount] = {"event_type", "event_properties", "type",
+                                                      "event", "properties"};
+  simdjson::dom::element found[kCount];
+  unsigned seen = 0;
+  for (auto field : object) {
+    for (unsigned i = 0; i < kCount; ++i) {
+      if (!(seen & (1u << i)) && same_text(field.key, kNames[i])) {
+        found[i] = field.value;
+        seen |= 1u << i;
+        break;
+      }
+    }
+  }
+  auto has = [&](unsigned i) { return (seen & (1u << i)) != 0; };
   simdjson::dom::element name;
   simdjson::dom::element properties;
-  if (object["event_type"].get(name) == simdjson::SUCCESS) {
+  if (has(kEventType)) {
+    name = found[kEventType];
     view.shape = Shape::amplitude;
-    if (object["event_properties"].get(properties) == simdjson::SUCCESS) {
+    if (has(kEventProperties)) {
+      properties = found[kEventProperties];
       view.has_properties = true;
     }
   } else {
     view.shape = Shape::segment;
-    std::string_view type;
-    if (object["type"].get(type) == simdjson::SUCCESS && type != "track")
-      return ViewResult::skipped;
-    simdjson::dom::element type_element;
-    if (object["type"].get(type_element) == simdjson::SUCCESS && !type_element.is_string()) {
-      return ViewResult::no_name;
+    if (has(kType)) {
+      std::string_view type;
+      if (found[kType].get(type) != simdjson::SUCCESS) return ViewResult::no_name;
+      if (type != "track") return ViewResult::skipped;
     }
-    if (object["event"].get(name) != simdjson::SUCCESS) return ViewResult::no_name;
-    if (object["properties"].get(properties) == simdjson::SUCCESS) view.has_properties = true;
+    if (!has(kEvent)) return ViewResult::no_name;
+    name = found[kEvent];
+    if (has(kProperties)) {
+      properties = found[kProperties];
+      view.has_properties = true;
+    }
   }
   std::string_view name_text;
   if (name.get(name_text) != simdjson::SUCCESS || name_text.empty()) return ViewResult::no_name;
@@ -116,6 +138,12 @@ CompiledPointer::CompiledPointer(std::string_view pointer) : text_(pointer) {
   first_ = unescape_token(rest.substr(0, slash));
   rest_ = slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash));
   amplitude_first_ = std::string(amplitude_name(first_));
+  in_properties_ = first_ == "properties" && !rest_.empty();
+  if (!rest_.empty() && rest_.find('/', 1) == std::string::npos &&
+      rest_.find('~') == std::string::npos) {
+    single_key_ = rest_.substr(1);
+    single_ = true;
+  }
 }
 
 bool CompiledPointer::resolve(const EventView& event, simdjson::dom::element& out) const {
@@ -123,12 +151,25 @@ bool CompiledPointer::resolve(const EventView& event, simdjson::dom::element& ou
     out = event.root;
     return true;
   }
-  const std::string& member = event.shape == Shape::amplitude ? amplitude_first_ : first_;
   simdjson::dom::element value;
-  if (event.root.get_object().value_unsafe()[member].get(value) != simdjson::SUCCESS) return false;
-  if (rest_.empty()) {
-    out = value;
-    return true;
+  if (in_properties_) {
+    // The view found `properties` (or Amplitude's `event_properties`) already; when it is absent
+    // or null, nothing below it resolves.
+    if (!event.has_properties) return false;
+    value = event.properties;
+  } else {
+    const std::string& member = event.shape == Shape::amplitude ? amplitude_first_ : first_;
+    if (event.root.get_object().value_unsafe()[member].get(value) != simdjson::SUCCESS) {
+      return false;
+    }
+    if (rest_.empty()) {
+      out = value;
+      return true;
+    }
+  }
+  if (single_ && value.is_object()) {
+    // One plain token: the member itself (what at_pointer does, without parsing the pointer).
+    return value.get_object().value_unsafe().at_key(single_key_).get(out) == simdjson::SUCCESS;
   }
   return value.at_pointer(rest_).get(out) == simdjson::SUCCESS;
 }

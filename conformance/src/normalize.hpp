@@ -59,7 +59,10 @@ class CompiledPointer {
   std::string first_;            ///< first token, unescaped
   std::string amplitude_first_;  ///< the same member in Amplitude's naming
   std::string rest_;             ///< the remaining pointer ("" or "/a/b")
+  std::string single_key_;       ///< rest_ as one member name, when it is one plain token
   bool whole_ = true;
+  bool in_properties_ = false;  ///< below `properties`: start from EventView::properties
+  bool single_ = false;
 };
 
 /// Parses an ISO-8601 date-time with `Z` or an offset ("2026-06-10T11:27:00.001Z",

@@ -29,6 +29,9 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// The bit of a key's size in the deny/allow length masks (63: that size or longer).
+std::size_t length_bit(std::size_t size) { return size < 63 ? size : 63; }
+
 void append_token(std::string_view key, std::string& path) {
   path.push_back('/');
   for (char c : key) {
@@ -58,7 +61,8 @@ std::vector<std::pair<std::string, std::string>> PiiScanner::default_patterns() 
           {"base64_secret", R"([A-Za-z0-9+/]{32,}={0,2})"}};
 }
 
-PiiScanner::PiiScanner(const PiiRules& rules, std::size_t /*cache_limit*/) {
+PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit)
+    : memo_(cache_limit == 0 ? 4096 : cache_limit) {
   for (const auto& key : rules.deny_keys) deny_keys_.push_back(lower(key));
   allow_keys_ = rules.allow_keys;
   auto patterns = rules.deny_patterns;
@@ -91,6 +95,8 @@ PiiScanner::PiiScanner(const PiiRules& rules, std::size_t /*cache_limit*/) {
          static_cast<int>(i);
   }
   if (ok && set->set.Compile()) set_ = std::move(set);
+  for (const auto& key : deny_keys_) deny_lengths_ |= std::uint64_t{1} << length_bit(key.size());
+  for (const auto& key : allow_keys_) allow_lengths_ |= std::uint64_t{1} << length_bit(key.size());
 }
 
 bool PiiScanner::key_denied(std::string_view key) const {
@@ -104,6 +110,14 @@ bool PiiScanner::key_allowed(std::string_view key) const {
 
 int PiiScanner::match(std::string_view text) {
   if (patterns_.empty()) return -1;
+  const std::uint64_t hash = text_hash(text);
+  if (const int* known = memo_.find(text, hash)) return *known;
+  int result = match_uncached(text);
+  memo_.remember(text, hash, result);
+  return result;
+}
+
+int PiiScanner::match_uncached(std::string_view text) {
   if (set_) {
     matched_.clear();
     RE2::Set::ErrorInfo error{};
@@ -120,35 +134,63 @@ int PiiScanner::match(std::string_view text) {
   return -1;
 }
 
-void PiiScanner::walk(simdjson::dom::element value, std::string& path,
-                      std::vector<PiiFinding>& out) {
+// Where the walk is: a chain on the stack, rendered as a JSON pointer only for a finding.
+struct PiiScanner::Step {
+  const Step* parent;
+  std::string_view key;
+  std::size_t index;
+  bool is_index;
+};
+
+void PiiScanner::render(const Step* step, std::string& out) {
+  if (step == nullptr) return;
+  render(step->parent, out);
+  if (step->is_index) {
+    out.push_back('/');
+    out += std::to_string(step->index);
+  } else {
+    append_token(step->key, out);
+  }
+}
+
+void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out) {
   switch (value.type()) {
     case simdjson::dom::element_type::STRING: {
       int index = match(value.get_string().value_unsafe());
-      if (index >= 0) out.push_back({path, pattern_names_[static_cast<std::size_t>(index)]});
+      if (index >= 0) {
+        std::string path;
+        render(at, path);
+        out.push_back({std::move(path), pattern_names_[static_cast<std::size_t>(index)]});
+      }
       return;
     }
     case simdjson::dom::element_type::OBJECT:
       for (auto field : simdjson::dom::object(value.get_object().value_unsafe())) {
-        if (key_allowed(field.key)) continue;
-        std::size_t size = path.size();
-        append_token(field.key, path);
-        if (key_denied(field.key)) {
-          out.push_back({path, std::string()});
+        const std::uint64_t bit = std::uint64_t{1} << length_bit(field.key.size());
+        if ((allow_lengths_ & bit) && key_allowed(field.key)) continue;
+        const Step step{at, field.key, 0, false};
+        if ((deny_lengths_ & bit) && key_denied(field.key)) {
+          std::string path;
+          render(&step, path);
+          out.push_back({std::move(path), std::string()});
         } else {
-          walk(field.value, path, out);
+          switch (field.value.type()) {
+            case simdjson::dom::element_type::STRING:
+            case simdjson::dom::element_type::OBJECT:
+            case simdjson::dom::element_type::ARRAY:
+              walk(field.value, &step, out);
+              break;
+            default:
+              break;  // numbers, booleans and null carry no personal data
+          }
         }
-        path.resize(size);
       }
       return;
     case simdjson::dom::element_type::ARRAY: {
       std::size_t index = 0;
       for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
-        std::size_t size = path.size();
-        path.push_back('/');
-        path += std::to_string(index++);
-        walk(item, path, out);
-        path.resize(size);
+        const Step step{at, {}, index++, true};
+        walk(item, &step, out);
       }
       return;
     }
@@ -158,8 +200,7 @@ void PiiScanner::walk(simdjson::dom::element value, std::string& path,
 }
 
 void PiiScanner::scan(simdjson::dom::element properties, std::vector<PiiFinding>& out) {
-  path_.clear();
-  walk(properties, path_, out);
+  walk(properties, nullptr, out);
 }
 
 }  // namespace flowproof::conformance::detail

@@ -1,12 +1,15 @@
 // pii.hpp (internal) — the event-side personal-data check (FP008): denied keys anywhere inside
 // `properties`, and every string value tested against the deny patterns in one pass (an RE2::Set
 // over all of them; the patterns one by one only when the set cannot be built or runs out of
-// memory). The first matching pattern, in plan order, names the finding.
+// memory). The first matching pattern, in plan order, names the finding. Answers are memoised per
+// text (MatchMemo): values repeat across events, and a look-up is much cheaper than the automaton.
 //
 //   PiiScanner scanner(plan.pii);
 //   std::vector<PiiFinding> findings;
 //   scanner.scan(properties_element, findings);   // each finding names a path, never the value
 #pragma once
+
+#include "memo.hpp"
 
 #include <flowproof/conformance/plan.hpp>
 
@@ -37,8 +40,7 @@ struct PiiFinding {
 class PiiScanner {
  public:
   /// Uses the plan's rules, or the built-in default when the plan has no `pii`.
-  /// `cache_limit` is accepted for source compatibility and unused: the one-pass pattern set
-  /// made the former value cache slower than matching.
+  /// `cache_limit`: slots of the match memo (0: 4096); it never changes an answer.
   explicit PiiScanner(const PiiRules& rules, std::size_t cache_limit = 0);
   ~PiiScanner();
   /// Appends every finding inside `properties` (an object).
@@ -49,9 +51,12 @@ class PiiScanner {
   static std::vector<std::pair<std::string, std::string>> default_patterns();
 
  private:
+  int match_uncached(std::string_view text);
   bool key_denied(std::string_view key) const;
   bool key_allowed(std::string_view key) const;
-  void walk(simdjson::dom::element value, std::string& path, std::vector<PiiFinding>& out);
+  struct Step;
+  static void render(const Step* step, std::string& out);
+  void walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out);
 
   std::vector<std::string> deny_keys_;  ///< lower case
   std::vector<std::string> allow_keys_;
@@ -60,7 +65,9 @@ class PiiScanner {
   struct PatternSet;
   std::unique_ptr<PatternSet> set_;  ///< all patterns in one automaton; null when unavailable
   std::vector<int> matched_;         ///< scratch for the set's answer
-  std::string path_;                 ///< scratch: the JSON pointer being walked
+  MatchMemo memo_;                   ///< text -> match()'s answer
+  std::uint64_t deny_lengths_ = 0;   ///< bit min(size, 63) set for each deny key's size
+  std::uint64_t allow_lengths_ = 0;  ///< the same for allow keys
 };
 
 }  // namespace flowproof::conformance::detail

@@ -3,6 +3,8 @@
 // line.
 #include "reader.hpp"
 
+#include "memo.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -97,56 +99,74 @@ std::string pointer_token(std::string_view key) {
   return out;
 }
 
+// The bytes that tell most keys apart, loaded once: for keys of up to 8 bytes all of them (two
+// overlapping loads), for longer keys the first and last 4.
+std::uint64_t key_head(std::string_view key) {
+  const char* p = key.data();
+  const std::size_t n = key.size();
+  if (n >= 4) {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    return lo | (std::uint64_t{hi} << 32);
+  }
+  std::uint64_t out = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    out |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  return out;
+}
+
+bool is_container(simdjson::dom::element_type type) {
+  return type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY;
+}
+
 // The JSON pointer of the first object (the value itself or anything inside it) that holds a key
 // twice, with that key appended; empty when there is none. A producer's duplicate key is read
 // differently by different consumers (simdjson finds the first, JavaScript keeps the last), so
 // the checker refuses to guess. Depth is bounded by the parser's max_depth.
-std::string duplicate_key(simdjson::dom::element value, std::vector<std::string_view>& keys) {
+std::string duplicate_key(simdjson::dom::element value, std::vector<KeyProbe>& keys) {
   if (value.is_object()) {
     simdjson::dom::object object = value.get_object().value_unsafe();
     keys.clear();
     bool nested = false;
     for (auto field : object) {
-      keys.push_back(field.key);
-      auto type = field.value.type();
-      nested = nested || type == simdjson::dom::element_type::OBJECT ||
-               type == simdjson::dom::element_type::ARRAY;
+      keys.push_back({field.key, key_head(field.key)});
+      nested = nested || is_container(field.value.type());
     }
     if (keys.size() <= kPairwiseKeys) {
       // Few keys (every analytics event): compare pairs, cheapest test first, no sorting. Of
       // several duplicated keys the smallest is named, as the sorted pass below does.
       const std::string_view* smallest = nullptr;
       for (std::size_t i = 1; i < keys.size(); ++i) {
+        const KeyProbe& a = keys[i];
         for (std::size_t j = 0; j < i; ++j) {
-          if (keys[i].size() == keys[j].size() && keys[i] == keys[j]) {
-            if (smallest == nullptr || keys[i] < *smallest) smallest = &keys[i];
+          const KeyProbe& b = keys[j];
+          if (a.head == b.head && same_text(a.key, b.key)) {
+            if (smallest == nullptr || a.key < *smallest) smallest = &a.key;
             break;
           }
         }
       }
       if (smallest != nullptr) return pointer_token(*smallest);
     } else {
-      std::sort(keys.begin(), keys.end());
-      if (auto twice = std::adjacent_find(keys.begin(), keys.end()); twice != keys.end()) {
+      std::vector<std::string_view> sorted;
+      sorted.reserve(keys.size());
+      for (const KeyProbe& probe : keys) sorted.push_back(probe.key);
+      std::sort(sorted.begin(), sorted.end());
+      if (auto twice = std::adjacent_find(sorted.begin(), sorted.end()); twice != sorted.end()) {
         return pointer_token(*twice);
       }
     }
     if (!nested) return {};
     for (auto field : object) {
-      auto type = field.value.type();
-      if (type != simdjson::dom::element_type::OBJECT &&
-          type != simdjson::dom::element_type::ARRAY) {
-        continue;
-      }
+      if (!is_container(field.value.type())) continue;
       std::string inner = duplicate_key(field.value, keys);
       if (!inner.empty()) return pointer_token(field.key) + inner;
     }
   } else if (value.is_array()) {
     std::size_t index = 0;
     for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
-      auto type = item.type();
-      if (type == simdjson::dom::element_type::OBJECT ||
-          type == simdjson::dom::element_type::ARRAY) {
+      if (is_container(item.type())) {
         std::string inner = duplicate_key(item, keys);
         if (!inner.empty()) return "/" + std::to_string(index) + inner;
       }
@@ -510,13 +530,29 @@ void Reader::parse_unit(const char* data, std::size_t size, bool padded, std::ui
 
 void Reader::handle_container(simdjson::dom::element element, std::uint64_t line) {
   simdjson::dom::object object = element.get_object().value_unsafe();
+  // One pass for `batch`, `event_type` and `events` (the first of each, as a look-up finds).
+  simdjson::dom::element batch, events;
+  bool has_batch = false, has_event_type = false, has_events = false;
+  for (auto field : object) {
+    const std::string_view key = field.key;
+    if (!has_batch && same_text(key, "batch")) {
+      has_batch = true;
+      batch = field.value;
+    } else if (!has_event_type && same_text(key, "event_type")) {
+      has_event_type = true;
+    } else if (!has_events && same_text(key, "events")) {
+      has_events = true;
+      events = field.value;
+    }
+  }
   simdjson::dom::element list;
   const char* member = nullptr;
-  if (object["batch"].get(list) == simdjson::SUCCESS) {
+  if (has_batch) {
     member = "batch";
-  } else if (object["event_type"].error() != simdjson::SUCCESS &&
-             object["events"].get(list) == simdjson::SUCCESS) {
+    list = batch;
+  } else if (!has_event_type && has_events) {
     member = "events";
+    list = events;
   }
   if (member == nullptr) {
     handle_event(element, line, 0);

@@ -23,6 +23,12 @@
 
 namespace flowproof::conformance::detail {
 
+/// A key and its first and last bytes (scratch of the duplicate-key check).
+struct KeyProbe {
+  std::string_view key;
+  std::uint64_t head;
+};
+
 /// A source of raw bytes (a file, a gzip file, standard input, an istream).
 class ByteSource {
  public:
@@ -83,7 +89,7 @@ class Reader {
   simdjson::dom::parser parser_;
   ReaderCounters counters_;
   EventView view_;
-  std::vector<std::string_view> keys_;  // scratch for the duplicate-key check
+  std::vector<KeyProbe> keys_;  // scratch for the duplicate-key check
   // Per unit: the first problem found and whether anything was carried.
   std::string problem_;
   bool has_problem_ = false;

@@ -322,12 +322,23 @@ struct Node {
   const Node* ref = nullptr;
   std::string ref_text;
 
+  // Filled by finish() once the tree is complete, for the event path.
+  bool only_ref = false;                  // nothing but a `$ref`: validate the target directly
+  bool enum_all_strings = false;          // every enum value is a string: compare texts
+  std::vector<std::string> enum_strings;  // those texts, in enum order
+
   bool has_number_checks() const {
     return minimum || maximum || exclusive_minimum || exclusive_maximum;
   }
   bool has_string_checks() const { return min_length || max_length || pattern; }
 
   const PropertyEntry* find_key(std::string_view name) const {
+    if (keys.size() <= 8) {  // a few properties: sizes first, no string ordering
+      for (const PropertyEntry& entry : keys) {
+        if (detail::same_text(entry.name, name)) return &entry;
+      }
+      return nullptr;
+    }
     auto it =
         std::lower_bound(keys.begin(), keys.end(), name,
                          [](const PropertyEntry& e, std::string_view n) { return e.name < n; });
@@ -341,10 +352,10 @@ void fail(std::vector<SchemaError>* errors, const Path& path, std::string messag
 }
 
 bool validate_node(const Node& node, element value, const Path& path,
-                   std::vector<SchemaError>* errors);
+                   std::vector<SchemaError>* errors, PatternMemos* memos);
 
 bool validate_object(const Node& node, simdjson::dom::object object, const Path& path,
-                     std::vector<SchemaError>* errors) {
+                     std::vector<SchemaError>* errors, PatternMemos* memos) {
   bool ok = true;
   const std::size_t required_count = node.required.size();
   std::uint64_t seen_bits = 0;  // required slots seen, when there are at most 64
@@ -360,7 +371,7 @@ bool validate_object(const Node& node, simdjson::dom::object object, const Path&
     }
     if (entry != nullptr && entry->schema != nullptr) {
       const Path child{&path, field.key};
-      if (!validate_node(*entry->schema, field.value, child, errors)) {
+      if (!validate_node(*entry->schema, field.value, child, errors, memos)) {
         ok = false;
         if (errors == nullptr) return false;
       }
@@ -374,7 +385,7 @@ bool validate_object(const Node& node, simdjson::dom::object object, const Path&
       if (errors == nullptr) return false;
     } else if (node.additional != nullptr) {
       const Path child{&path, field.key};
-      if (!validate_node(*node.additional, field.value, child, errors)) {
+      if (!validate_node(*node.additional, field.value, child, errors, memos)) {
         ok = false;
         if (errors == nullptr) return false;
       }
@@ -394,8 +405,11 @@ bool validate_object(const Node& node, simdjson::dom::object object, const Path&
   return ok;
 }
 
-bool validate_node(const Node& node, element value, const Path& path,
-                   std::vector<SchemaError>* errors) {
+bool validate_node(const Node& start, element value, const Path& path,
+                   std::vector<SchemaError>* errors, PatternMemos* memos) {
+  const Node* target = &start;
+  while (target->only_ref) target = target->ref;  // the same checks, without the hops
+  const Node& node = *target;
   if (node.never) {
     fail(errors, path, "no value is allowed here");
     return false;
@@ -412,7 +426,19 @@ bool validate_node(const Node& node, element value, const Path& path,
     return errors == nullptr;  // stop at the first failure when only probing
   };
 
-  if (node.enum_values) {
+  if (node.enum_all_strings) {
+    bool found = false;
+    std::string_view text;
+    if (value.get(text) == simdjson::SUCCESS) {
+      for (const std::string& candidate : node.enum_strings) {
+        if (detail::same_text(candidate, text)) {
+          found = true;
+          break;
+        }
+      }
+    }
+    if (!found && failed(show(value) + " is not one of " + node.enum_text)) return false;
+  } else if (node.enum_values) {
     bool found = false;
     for (const auto& candidate : *node.enum_values) {
       if (equals(value, candidate)) {
@@ -467,7 +493,9 @@ bool validate_node(const Node& node, element value, const Path& path,
             return false;
           }
         }
-        if (node.pattern && !node.pattern->partial_match(text) &&
+        if (node.pattern &&
+            !(memos ? memos->partial_match(*node.pattern, text)
+                    : node.pattern->partial_match(text)) &&
             failed(show(value) + " does not match the pattern \"" + node.pattern->pattern() +
                    "\"")) {
           return false;
@@ -481,7 +509,7 @@ bool validate_node(const Node& node, element value, const Path& path,
       for (element item : array) {
         if (node.items != nullptr) {
           const Path child{&path, {}, count, true};
-          if (!validate_node(*node.items, item, child, errors)) {
+          if (!validate_node(*node.items, item, child, errors, memos)) {
             ok = false;
             if (errors == nullptr) return false;
           }
@@ -502,7 +530,7 @@ bool validate_node(const Node& node, element value, const Path& path,
     }
     case element_type::OBJECT:
       if (node.has_object_checks &&
-          !validate_object(node, value.get_object().value_unsafe(), path, errors)) {
+          !validate_object(node, value.get_object().value_unsafe(), path, errors, memos)) {
         ok = false;
         if (errors == nullptr) return false;
       }
@@ -514,7 +542,7 @@ bool validate_node(const Node& node, element value, const Path& path,
   if (!node.any_of.empty()) {
     bool matched = false;
     for (const Node* alternative : node.any_of) {
-      if (validate_node(*alternative, value, path, nullptr)) {
+      if (validate_node(*alternative, value, path, nullptr, memos)) {
         matched = true;
         break;
       }
@@ -525,7 +553,7 @@ bool validate_node(const Node& node, element value, const Path& path,
         std::vector<SchemaError> why;
         for (std::size_t i = 0; i < node.any_of.size(); ++i) {
           why.clear();
-          validate_node(*node.any_of[i], value, path, &why);
+          validate_node(*node.any_of[i], value, path, &why, memos);
           message += i == 0 ? " (" : "; ";
           message += std::to_string(i) + ": ";
           for (std::size_t j = 0; j < why.size(); ++j) {
@@ -541,15 +569,16 @@ bool validate_node(const Node& node, element value, const Path& path,
       if (failed(std::move(message))) return false;
     }
   }
-  if (node.ref != nullptr && !validate_node(*node.ref, value, path, errors)) ok = false;
+  if (node.ref != nullptr && !validate_node(*node.ref, value, path, errors, memos)) ok = false;
   return ok;
 }
 
 class CompiledSchema final : public Schema {
  public:
-  bool validate(element value, std::vector<SchemaError>& errors) const override {
+  bool validate(element value, std::vector<SchemaError>& errors,
+                PatternMemos* memos) const override {
     const Path root;
-    return validate_node(*root_, value, root, &errors);
+    return validate_node(*root_, value, root, &errors, memos);
   }
 
   std::vector<std::unique_ptr<Node>> nodes;
@@ -859,7 +888,37 @@ class Compiler {
   std::map<std::string, Node*> resolved_;
 };
 
+// Precomputes what the event path uses (see Node's last members).
+void finish(Node& node) {
+  node.only_ref = node.ref != nullptr && !node.never && node.types == 0 && !node.enum_values &&
+                  !node.const_value && !node.has_number_checks() && !node.has_string_checks() &&
+                  node.items == nullptr && !node.min_items && !node.max_items &&
+                  !node.has_object_checks && node.any_of.empty();
+  if (node.enum_values) {
+    node.enum_all_strings = true;
+    for (const auto& value : *node.enum_values) {
+      if (!value.is_string()) {
+        node.enum_all_strings = false;
+        break;
+      }
+    }
+    if (node.enum_all_strings) {
+      for (const auto& value : *node.enum_values) node.enum_strings.push_back(value);
+    }
+  }
+}
+
 }  // namespace
+
+bool PatternMemos::partial_match(const Regex& regex, std::string_view text) {
+  auto found = memos_.find(&regex);
+  if (found == memos_.end()) found = memos_.emplace(&regex, detail::MatchMemo(1024)).first;
+  const std::uint64_t hash = detail::text_hash(text);
+  if (const int* known = found->second.find(text, hash)) return *known != 0;
+  const bool matched = regex.partial_match(text);
+  found->second.remember(text, hash, matched ? 1 : 0);
+  return matched;
+}
 
 std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
                                              const std::string& pointer,
@@ -874,6 +933,7 @@ std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
   compiled->root_ = compiler.compile(schema, pointer);
   compiler.check_cycles();
   if (compiler.problem_count() != 0) return nullptr;
+  for (const auto& node : compiled->nodes) finish(*node);
   return compiled;
 }
 
