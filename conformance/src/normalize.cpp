@@ -83,12 +83,27 @@ ViewResult make_event_view(simdjson::dom::element element, EventView& view) {
   simdjson::dom::element found[kCount];
   unsigned seen = 0;
   for (auto field : object) {
-    for (unsigned i = 0; i < kCount; ++i) {
-      if (!(seen & (1u << i)) && same_text(field.key, kNames[i])) {
-        found[i] = field.value;
-        seen |= 1u << i;
+    const std::string_view key = field.key;
+    unsigned i = kCount;
+    switch (key.size()) {  // the names differ in size, but for two of size 10
+      case 4:
+        i = kType;
         break;
-      }
+      case 5:
+        i = kEvent;
+        break;
+      case 10:
+        i = key[0] == 'e' ? kEventType : kProperties;
+        break;
+      case 16:
+        i = kEventProperties;
+        break;
+      default:
+        continue;
+    }
+    if (!(seen & (1u << i)) && same_bytes(key.data(), kNames[i].data(), key.size())) {
+      found[i] = field.value;
+      seen |= 1u << i;
     }
   }
   auto has = [&](unsigned i) { return (seen & (1u << i)) != 0; };

@@ -911,12 +911,16 @@ void finish(Node& node) {
 }  // namespace
 
 bool PatternMemos::partial_match(const Regex& regex, std::string_view text) {
-  auto found = memos_.find(&regex);
-  if (found == memos_.end()) found = memos_.emplace(&regex, detail::MatchMemo(1024)).first;
+  if (&regex != last_regex_) {
+    auto found = memos_.find(&regex);
+    if (found == memos_.end()) found = memos_.emplace(&regex, detail::MatchMemo(1024)).first;
+    last_regex_ = &regex;
+    last_memo_ = &found->second;  // unordered_map never moves its values
+  }
   const std::uint64_t hash = detail::text_hash(text);
-  if (const int* known = found->second.find(text, hash)) return *known != 0;
+  if (const int* known = last_memo_->find(text, hash)) return *known != 0;
   const bool matched = regex.partial_match(text);
-  found->second.remember(text, hash, matched ? 1 : 0);
+  last_memo_->remember(text, hash, matched ? 1 : 0);
   return matched;
 }
 

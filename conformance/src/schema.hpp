@@ -28,6 +28,8 @@ class PatternMemos {
 
  private:
   std::unordered_map<const Regex*, detail::MatchMemo> memos_;
+  const Regex* last_regex_ = nullptr;  ///< the expression asked last, and its memo
+  detail::MatchMemo* last_memo_ = nullptr;
 };
 
 /// One way a value breaks a schema.
