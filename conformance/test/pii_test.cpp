@@ -1,9 +1,13 @@
 // pii_test.cpp — the event-side personal-data scanner and the value normalisation it relies on.
 #include "pii.hpp"
+#include "memo.hpp"
 #include "normalize.hpp"
 #include "regex.hpp"
 
 #include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
 
 namespace flowproof::conformance::detail {
 namespace {
@@ -59,6 +63,35 @@ TEST(Pii, BuiltInDefaults) {
   EXPECT_GE(scanner.match("Authorization: Bearer abcdefgh12345678"), 0);
   EXPECT_GE(scanner.match("0123456789abcdef0123456789abcdef"), 0);
   EXPECT_EQ(scanner.match("application create"), -1);
+}
+
+TEST(Memo, SameBytesAgreesWithMemcmpAtEverySize) {
+  const std::string a = "abcdefghijklmnopqrstuvwxyz0123456789";
+  for (std::size_t size = 0; size <= a.size(); ++size) {
+    std::string b = a.substr(0, size);
+    EXPECT_TRUE(same_bytes(a.data(), b.data(), size)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string c = b;
+      c[at] = '#';
+      EXPECT_FALSE(same_bytes(b.data(), c.data(), size)) << size << " " << at;
+    }
+  }
+  EXPECT_TRUE(same_text("invocation_id", "invocation_id"));
+  EXPECT_FALSE(same_text("step", "steps"));
+}
+
+TEST(Memo, RemembersOnlyWhatItWasToldAndOverwritesOnCollision) {
+  MatchMemo memo(1);  // one slot: every text collides
+  EXPECT_EQ(memo.find("free", text_hash("free")), nullptr);
+  memo.remember("free", text_hash("free"), -1);
+  ASSERT_NE(memo.find("free", text_hash("free")), nullptr);
+  EXPECT_EQ(*memo.find("free", text_hash("free")), -1);
+  memo.remember("a@b.example", text_hash("a@b.example"), 0);
+  EXPECT_EQ(memo.find("free", text_hash("free")), nullptr);
+  EXPECT_EQ(*memo.find("a@b.example", text_hash("a@b.example")), 0);
+  const std::string long_text(MatchMemo::kMaxText + 1, 'x');
+  memo.remember(long_text, text_hash(long_text), 0);
+  EXPECT_EQ(memo.find(long_text, text_hash(long_text)), nullptr);  // never remembered
 }
 
 TEST(Normalize, Iso8601AndEpochMilliseconds) {
