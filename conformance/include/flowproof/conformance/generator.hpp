@@ -29,7 +29,7 @@ struct GeneratorOptions {
   /// Share of invocations (0..1) that carry exactly one injected defect.
   double defect_rate = 0.0;
   /// Only inject defects of this rule ("FP103"); any supported rule when empty.
-  std::optional<std::string> defect_rule;
+  std::optional<std::string> defect_rule{};
   /// Invocations open at once; their events interleave in the stream.
   std::size_t interleave = 4;
   /// Timestamp of the first event, epoch milliseconds (default 2026-06-10T11:27:00Z).
