@@ -58,7 +58,11 @@ std::uint64_t CoverageMatrix::reached() const {
 
 std::vector<CoverageMatrix> coverage_matrix(const Report& report) {
   std::vector<CoverageMatrix> matrices;
-  for (const auto& [flow, coverage] : report.coverage) {
+  for (const auto& entry : report.coverage) {
+    // Named references, not a structured binding: the lambda below captures `flow`, which
+    // C++20 allows for bindings but clang 14 (the fuzz build) does not.
+    const std::string& flow = entry.first;
+    const FlowCoverage& coverage = entry.second;
     CoverageMatrix matrix;
     matrix.flow = flow;
     static const FlowOutcomes none;
