@@ -1,6 +1,7 @@
 // pii.cpp — personal-data scanning of event properties (see pii.hpp).
 #include "pii.hpp"
 
+#include "json_pointer.hpp"
 #include "regex.hpp"
 
 #include <re2/re2.h>
@@ -31,19 +32,6 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
 
 // The bit of a key's size in the deny/allow length masks (63: that size or longer).
 std::size_t length_bit(std::size_t size) { return size < 63 ? size : 63; }
-
-void append_token(std::string_view key, std::string& path) {
-  path.push_back('/');
-  for (char c : key) {
-    if (c == '~') {
-      path += "~0";
-    } else if (c == '/') {
-      path += "~1";
-    } else {
-      path.push_back(c);
-    }
-  }
-}
 
 }  // namespace
 
@@ -149,7 +137,7 @@ void PiiScanner::render(const Step* step, std::string& out) {
     out.push_back('/');
     out += std::to_string(step->index);
   } else {
-    append_token(step->key, out);
+    json_pointer::append_token(out, step->key);
   }
 }
 

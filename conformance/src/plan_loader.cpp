@@ -3,6 +3,7 @@
 #include <flowproof/conformance/plan.hpp>
 #include <flowproof/conformance/rules.hpp>
 
+#include "json_pointer.hpp"
 #include "regex.hpp"
 #include "schema.hpp"
 #include "sha256.hpp"
@@ -60,20 +61,6 @@ const std::vector<std::pair<std::string, std::string>>& default_pii_patterns() {
       {"base64_secret", R"([A-Za-z0-9+/]{32,}={0,2})"},
   };
   return patterns;
-}
-
-std::string escape(std::string_view token) {
-  std::string out;
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 std::string json_quote(std::string_view text) { return json(std::string(text)).dump(); }
@@ -194,7 +181,7 @@ class DuplicateKeyFinder : public nlohmann::json_sax<json> {
     std::string out;
     for (const Frame& frame : frames_) {
       out += '/';
-      out += frame.array ? std::to_string(frame.index) : escape(frame.key);
+      out += frame.array ? std::to_string(frame.index) : json_pointer::escape_token(frame.key);
     }
     return out;
   }
@@ -276,8 +263,9 @@ class Loader {
                   std::initializer_list<std::string_view> allowed) {
     for (const auto& [key, value] : object.items()) {
       if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        problem(pointer + "/" + escape(key), "unknown key " + json_quote(key) +
-                                                 " (expected one of " + join_quoted(allowed) + ")");
+        problem(
+            pointer + "/" + json_pointer::escape_token(key),
+            "unknown key " + json_quote(key) + " (expected one of " + join_quoted(allowed) + ")");
       }
     }
   }
@@ -406,7 +394,7 @@ class Loader {
         definitions_ = definitions;
         plan_.definitions = definitions;
         for (const auto& [name, schema] : definitions.items()) {
-          read_schema(schema, "/definitions/" + escape(name));
+          read_schema(schema, "/definitions/" + json_pointer::escape_token(name));
         }
       }
     }
@@ -431,7 +419,7 @@ class Loader {
     if (document.contains("events") && expect_object(document["events"], "/events")) {
       for (const auto& [name, member] : members_in_order(document["events"], "/events")) {
         const json& declaration = *member;
-        const std::string pointer = "/events/" + escape(name);
+        const std::string pointer = "/events/" + json_pointer::escape_token(name);
         if (!expect_object(declaration, pointer)) continue;
         check_keys(declaration, pointer, {"schema"});
         EventDeclaration event;
@@ -526,7 +514,7 @@ class Loader {
     for (const auto& [id, flow] : flows.items()) flow_ids_.insert(id);
     for (const auto& [id, member] : members_in_order(flows, "/flows")) {
       const json& value = *member;
-      const std::string pointer = "/flows/" + escape(id);
+      const std::string pointer = "/flows/" + json_pointer::escape_token(id);
       static const std::shared_ptr<const Regex> id_pattern =
           Regex::compile("[a-z][a-z0-9_]*", nullptr);
       if (!id_pattern->full_match(id)) {
@@ -624,7 +612,8 @@ class Loader {
     if (value.contains("events") && expect_object(value["events"], pointer + "/events")) {
       for (const auto& [name, declaration] :
            members_in_order(value["events"], pointer + "/events")) {
-        read_intermediate(flow, name, *declaration, pointer + "/events/" + escape(name));
+        read_intermediate(flow, name, *declaration,
+                          pointer + "/events/" + json_pointer::escape_token(name));
       }
     }
     if (value.contains("duration")) read_duration(flow, value["duration"], pointer + "/duration");
@@ -683,7 +672,7 @@ class Loader {
     if (!expect_object(value["properties"], pointer + "/properties")) return implication;
     implication.properties = value["properties"];
     for (const auto& [property, expected] : implication.properties.items()) {
-      const std::string at = pointer + "/properties/" + escape(property);
+      const std::string at = pointer + "/properties/" + json_pointer::escape_token(property);
       const bool carries_step = *kind != TerminalKind::completed;
       if (property == flow.step_property) {
         if (!carries_step) {
@@ -770,7 +759,8 @@ class Loader {
            members_in_order(value["deny_patterns"], "/pii/deny_patterns")) {
         const json& expression = *member;
         std::string written;
-        auto regex = read_regex(expression, "/pii/deny_patterns/" + escape(name), &written);
+        auto regex = read_regex(expression,
+                                "/pii/deny_patterns/" + json_pointer::escape_token(name), &written);
         if (!regex) continue;
         plan_.pii.deny_patterns.emplace_back(name, written);
         plan_.pii.compiled_patterns.push_back(std::move(regex));
@@ -781,7 +771,7 @@ class Loader {
   void read_rules(const json& value) {
     if (!expect_object(value, "/rules")) return;
     for (const auto& [id, severity] : value.items()) {
-      const std::string at = "/rules/" + escape(id);
+      const std::string at = "/rules/" + json_pointer::escape_token(id);
       if (find_rule(id) == nullptr) {
         problem(at, "unknown rule " + json_quote(id));
         continue;
@@ -838,8 +828,9 @@ class Loader {
           problem(pointer + "/event",
                   json_quote(*waiver.event) + " is declared nowhere in this plan");
           ok = false;
-        } else if (waiver.flow && event_pointers_[*waiver.event].rfind(
-                                      "/flows/" + escape(*waiver.flow) + "/", 0) != 0) {
+        } else if (waiver.flow &&
+                   event_pointers_[*waiver.event].rfind(
+                       "/flows/" + json_pointer::escape_token(*waiver.flow) + "/", 0) != 0) {
           problem(pointer + "/event", json_quote(*waiver.event) + " is not an event of flow " +
                                           json_quote(*waiver.flow));
           ok = false;

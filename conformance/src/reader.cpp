@@ -3,6 +3,7 @@
 // line.
 #include "reader.hpp"
 
+#include "json_pointer.hpp"
 #include "memo.hpp"
 
 #include <zlib.h>
@@ -84,21 +85,6 @@ class IstreamSource final : public ByteSource {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// A key as a JSON pointer token (RFC 6901: "~" is "~0", "/" is "~1").
-std::string pointer_token(std::string_view key) {
-  std::string out = "/";
-  for (char c : key) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // The bytes that tell most keys apart, loaded once: for keys of up to 8 bytes all of them (two
 // overlapping loads), for longer keys the first and last 4.
 std::uint64_t key_head(std::string_view key) {
@@ -147,21 +133,21 @@ std::string duplicate_key(simdjson::dom::element value, std::vector<KeyProbe>& k
           }
         }
       }
-      if (smallest != nullptr) return pointer_token(*smallest);
+      if (smallest != nullptr) return "/" + json_pointer::escape_token(*smallest);
     } else {
       std::vector<std::string_view> sorted;
       sorted.reserve(keys.size());
       for (const KeyProbe& probe : keys) sorted.push_back(probe.key);
       std::sort(sorted.begin(), sorted.end());
       if (auto twice = std::adjacent_find(sorted.begin(), sorted.end()); twice != sorted.end()) {
-        return pointer_token(*twice);
+        return "/" + json_pointer::escape_token(*twice);
       }
     }
     if (!nested) return {};
     for (auto field : object) {
       if (!is_container(field.value.type())) continue;
       std::string inner = duplicate_key(field.value, keys);
-      if (!inner.empty()) return pointer_token(field.key) + inner;
+      if (!inner.empty()) return "/" + json_pointer::escape_token(field.key) + inner;
     }
   } else if (value.is_array()) {
     std::size_t index = 0;

@@ -2,6 +2,7 @@
 // checks, validated against simdjson values without allocating unless a value is invalid.
 #include "schema.hpp"
 
+#include "json_pointer.hpp"
 #include "regex.hpp"
 
 #include <flowproof/conformance/plan.hpp>
@@ -22,35 +23,7 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 
 // ---------------------------------------------------------------------------------------------
-// Pointers
-
-std::string escape_pointer_token(std::string_view token) {
-  std::string out;
-  out.reserve(token.size());
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string unescape_pointer_token(std::string_view token) {
-  std::string out;
-  for (std::size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-      out += token[i + 1] == '0' ? '~' : '/';
-      ++i;
-    } else {
-      out += token[i];
-    }
-  }
-  return out;
-}
+// Pointers (tokens: json_pointer.hpp)
 
 // A JSON pointer into the validated value, kept on the stack and rendered only for an error.
 struct Path {
@@ -64,7 +37,7 @@ struct Path {
     if (parent == nullptr) return tail;
     tail = parent->render();
     tail += '/';
-    tail += is_index ? std::to_string(index) : escape_pointer_token(key);
+    tail += is_index ? std::to_string(index) : json_pointer::escape_token(key);
     return tail;
   }
 };
@@ -711,14 +684,15 @@ class Compiler {
       problem(pointer, "$ref \"" + ref + "\" must have the form \"#/definitions/NAME\"");
       return nullptr;
     }
-    const std::string name = unescape_pointer_token(std::string_view(ref).substr(kPrefix.size()));
+    const std::string name =
+        json_pointer::unescape_token(std::string_view(ref).substr(kPrefix.size()));
     if (auto it = resolved_.find(name); it != resolved_.end()) return it->second;
     if (!definitions_.is_object() || !definitions_.contains(name)) {
       problem(pointer, "$ref \"" + ref + "\" names no definition");
       return nullptr;
     }
     const nlohmann::json& target = definitions_[name];
-    const std::string target_pointer = "/definitions/" + escape_pointer_token(name);
+    const std::string target_pointer = "/definitions/" + json_pointer::escape_token(name);
     Node* node = new_node(target_pointer);
     resolved_[name] = node;  // before filling, so a recursive reference finds it
     if (!is_schema(target)) {
@@ -739,7 +713,7 @@ class Compiler {
       return;
     }
     for (const auto& [key, value] : schema.items()) {
-      const std::string at = pointer + "/" + escape_pointer_token(key);
+      const std::string at = pointer + "/" + json_pointer::escape_token(key);
       if (!is_keyword(key)) {
         problem(pointer, "unknown keyword \"" + key + "\"");
       } else if (key == "type") {
@@ -859,7 +833,7 @@ class Compiler {
     }
     node.has_object_checks = true;
     for (const auto& [name, sub] : value.items()) {
-      const std::string sub_pointer = at + "/" + escape_pointer_token(name);
+      const std::string sub_pointer = at + "/" + json_pointer::escape_token(name);
       if (!is_schema(sub)) {
         problem(sub_pointer, "a schema must be an object or a boolean");
         continue;
