@@ -564,6 +564,24 @@ void Checker::add_events(std::string_view input_name, const std::vector<harness:
 
 Report Checker::finish() { return impl_->finish(); }
 
+Severity effective_severity(std::string_view rule_id, const Plan& plan,
+                            const CheckOptions& options) {
+  const RuleInfo* info = find_rule(rule_id);
+  Severity severity = info ? info->default_severity : Severity::error;
+  if (auto found = plan.rule_severity.find(std::string(rule_id));
+      found != plan.rule_severity.end()) {
+    severity = found->second;
+  }
+  if (options.require_coverage && info && info->group == RuleGroup::coverage) {
+    severity = Severity::error;
+  }
+  if (auto found = options.severity_overrides.find(std::string(rule_id));
+      found != options.severity_overrides.end()) {
+    severity = found->second;
+  }
+  return severity;
+}
+
 Report check(const Plan& plan, const std::vector<harness::Event>& events, CheckOptions options) {
   Checker checker(plan, std::move(options));
   checker.add_events("events", events);

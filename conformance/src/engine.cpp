@@ -21,13 +21,6 @@ constexpr std::array<std::string_view, static_cast<std::size_t>(Rule::count)> kR
     "FP001", "FP002", "FP003", "FP004", "FP005", "FP006", "FP007", "FP008", "FP101", "FP102",
     "FP103", "FP104", "FP105", "FP106", "FP107", "FP108", "FP109", "FP110", "FP201", "FP202"};
 
-// Defaults as rules.md states them, used when the catalogue does not know a rule.
-constexpr std::array<Severity, static_cast<std::size_t>(Rule::count)> kDefaults = {
-    Severity::error, Severity::error, Severity::error, Severity::warning, Severity::warning,
-    Severity::error, Severity::error, Severity::error, Severity::error,   Severity::error,
-    Severity::error, Severity::error, Severity::error, Severity::error,   Severity::error,
-    Severity::error, Severity::error, Severity::error, Severity::off,     Severity::off};
-
 std::string json_quoted(std::string_view text) {
   std::string out;
   append_json_string(text, out);
@@ -51,20 +44,7 @@ Findings::Findings(const Plan& plan, const CheckOptions& options,
                    const std::vector<std::string>& inputs)
     : inputs_(inputs) {
   for (std::size_t i = 0; i < severity_.size(); ++i) {
-    std::string_view id = kRuleIds[i];
-    const RuleInfo* info = find_rule(id);
-    severity_[i] = info ? info->default_severity : kDefaults[i];
-    if (auto found = plan.rule_severity.find(std::string(id)); found != plan.rule_severity.end()) {
-      severity_[i] = found->second;
-    }
-    if (options.require_coverage && (i == static_cast<std::size_t>(Rule::fp201) ||
-                                     i == static_cast<std::size_t>(Rule::fp202))) {
-      severity_[i] = Severity::error;
-    }
-    if (auto found = options.severity_overrides.find(std::string(id));
-        found != options.severity_overrides.end()) {
-      severity_[i] = found->second;
-    }
+    severity_[i] = effective_severity(kRuleIds[i], plan, options);
   }
 }
 

@@ -114,16 +114,7 @@ void write_report_file(const Reporter& reporter, const Report& report, const std
 
 void annotate_report(Report& report, const Plan& plan, const CheckOptions& options) {
   for (const RuleInfo& rule : all_rules()) {
-    Severity severity = rule.default_severity;
-    if (auto it = plan.rule_severity.find(std::string(rule.id)); it != plan.rule_severity.end()) {
-      severity = it->second;
-    }
-    if (options.require_coverage && rule.group == RuleGroup::coverage) severity = Severity::error;
-    if (auto it = options.severity_overrides.find(std::string(rule.id));
-        it != options.severity_overrides.end()) {
-      severity = it->second;
-    }
-    report.rule_severities[std::string(rule.id)] = severity;
+    report.rule_severities[std::string(rule.id)] = effective_severity(rule.id, plan, options);
   }
   report.inapplicable_rules.clear();
   for (const Flow& flow : plan.flows) {

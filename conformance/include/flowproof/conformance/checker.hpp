@@ -92,8 +92,14 @@ class Checker {
   std::unique_ptr<Impl> impl_;
 };
 
+/// A rule's severity in a check: the catalogue default, then the plan's `rules` map, then error for
+/// the coverage rules under `require_coverage`, then `severity_overrides`. Unknown ids: error.
+Severity effective_severity(std::string_view rule_id, const Plan& plan,
+                            const CheckOptions& options);
+
 /// One-shot check of recorded events.
-Report check(const Plan& plan, const std::vector<harness::Event>& events, CheckOptions options = {});
+Report check(const Plan& plan, const std::vector<harness::Event>& events,
+             CheckOptions options = {});
 
 /// flowproof's version string ("0.1.0").
 std::string_view version();
