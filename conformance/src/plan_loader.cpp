@@ -4,6 +4,7 @@
 #include <flowproof/conformance/rules.hpp>
 
 #include "json_pointer.hpp"
+#include "json_structure.hpp"
 #include "regex.hpp"
 #include "schema.hpp"
 #include "sha256.hpp"
@@ -30,22 +31,13 @@ constexpr std::size_t kMaxPlanDepth = 128;
 // does.
 std::size_t line_too_deep(std::string_view text) {
   std::size_t depth = 0, line = 1;
-  bool in_string = false, escaped = false;
+  JsonStructure structure;
   for (char c : text) {
     if (c == '\n') ++line;
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
+    const JsonStructure::Byte byte = structure.feed(c);
+    if (byte == JsonStructure::Byte::open) {
       if (++depth > kMaxPlanDepth) return line;
-    } else if ((c == ']' || c == '}') && depth > 0) {
+    } else if (byte == JsonStructure::Byte::close && depth > 0) {
       --depth;
     }
   }

@@ -4,6 +4,7 @@
 #include "reader.hpp"
 
 #include "json_pointer.hpp"
+#include "json_structure.hpp"
 #include "memo.hpp"
 
 #include <zlib.h>
@@ -411,31 +412,23 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
     std::uint64_t element_line = line;
     element.clear();
     int depth = 0;
-    bool in_string = false, escaped = false;
+    JsonStructure structure;
     for (;;) {
       element.push_back(static_cast<char>(c));
       if (c == '\n') ++line;
-      if (in_string) {
-        if (escaped) {
-          escaped = false;
-        } else if (c == '\\') {
-          escaped = true;
-        } else if (c == '"') {
-          in_string = false;
-        }
-      } else if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
+      const JsonStructure::Byte byte = structure.feed(static_cast<char>(c));
+      if (byte == JsonStructure::Byte::open) {
         ++depth;
-      } else if (c == '}' || c == ']') {
+      } else if (byte == JsonStructure::Byte::close) {
         --depth;
       }
       if (element.size() > limits_.max_line_bytes) break;
-      if (!in_string && depth == 0 && (c == '}' || c == ']' || c == '"')) break;
+      if (!structure.in_string() && depth == 0 && (c == '}' || c == ']' || c == '"')) break;
       if (depth < 0) break;
       c = buffer.get(counters_.bytes);
       if (c == -1) break;
-      if (!in_string && depth == 0 && (c == ',' || c == ']' || is_space(static_cast<char>(c)))) {
+      if (!structure.in_string() && depth == 0 &&
+          (c == ',' || c == ']' || is_space(static_cast<char>(c)))) {
         buffer.unget();  // a scalar element ends before its separator
         break;
       }
@@ -445,7 +438,7 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
            "array element is longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
       return;
     }
-    if (c == -1 && (depth > 0 || in_string)) {
+    if (c == -1 && (depth > 0 || structure.in_string())) {
       fail(element_line, "the JSON array ends inside an element");
       return;
     }
