@@ -19,6 +19,7 @@
 #include "cloud_cli/commands.hpp"
 #include "cloud_cli/errors.hpp"
 #include "cloud_cli/telemetry.hpp"
+#include "cloud_cli_plan.hpp"
 
 #include <flowproof/conformance/matchers.hpp>
 #include <flowproof/conformance/plan.hpp>
@@ -41,12 +42,6 @@ namespace cloud_cli::testing {
 namespace fakes = flowproof::fakes;
 namespace harness = flowproof::harness;
 namespace conformance = flowproof::conformance;
-
-/// The example's tracking plan, loaded once (the copy beside the example: cli.plan.json).
-inline const conformance::Plan& plan() {
-  static const conformance::Plan loaded = conformance::load_plan(CLOUD_CLI_PLAN_PATH);
-  return loaded;
-}
 
 class CloudCliTest : public ::testing::Test {
  protected:

@@ -14,6 +14,7 @@
 #include "cloud_cli/commands.hpp"
 #include "cloud_cli/errors.hpp"
 #include "cloud_cli/telemetry.hpp"
+#include "cloud_cli_plan.hpp"
 
 #include <flowproof/conformance/plan.hpp>
 #include <flowproof/properties/funnel.hpp>
@@ -30,10 +31,7 @@ namespace properties = flowproof::properties;
 using json = nlohmann::json;
 
 /// The example's tracking plan (cli.plan.json), loaded once.
-inline const conformance::Plan& plan() {
-  static const conformance::Plan loaded = conformance::load_plan(CLOUD_CLI_PLAN_PATH);
-  return loaded;
-}
+using cloud_cli::testing::plan;
 
 inline const char* const invocation_id = "3f0c2a9e-7b1d-4c5e-9f8a-0d1e2f3a4b5c";
 
