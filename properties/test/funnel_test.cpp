@@ -194,8 +194,15 @@ TEST(FunnelProperty, FailsWhenTheGeneratorCannotReachADeclaredReason) {
   expectations.world.weights.outcomes = {{"create_application", {{fakes::Outcome::success, 1}}}};
   const PropertyResult result = check_funnel_property(
       example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
-      expectations, fixed("Toy/Unreachable", ""));
+      expectations,
+      [] {
+        FunnelPropertyOptions options = fixed("Toy/Unreachable", "");
+        options.property.coverage_cases = 250;
+        return options;
+      }());
   EXPECT_EQ(result.verdict, PropertyResult::Verdict::not_covered);
+  EXPECT_EQ(result.cases, 250);  // every coverage round ran before the run gave up on the path
+  EXPECT_EQ(result.coverage_rounds, 2);
   EXPECT_THAT(result.missing, Contains("reason:billing_required"));
   EXPECT_THAT(result.missing, Contains("terminal:failed"));
 }

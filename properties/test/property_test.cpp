@@ -82,6 +82,48 @@ TEST(RunProperty, FailsWhenADeclaredTagIsNeverReached) {
   EXPECT_THAT(result.to_text(), HasSubstr("Never reached"));
 }
 
+TEST(RunProperty, ARareTagGetsMoreRoundsInsteadOfFailing) {
+  int calls = 0;  // the 30th passing case is the first to reach "late": beyond the first round
+  const PropertyResult result =
+      run_property("RunProperty/Rounds", {.cases = 20, .seed = 5, .must_reach = {"late"}}, [&] {
+        ++calls;
+        cover(calls == 30 ? "late" : "early");
+      });
+  EXPECT_TRUE(result.passed()) << result.to_text();
+  EXPECT_EQ(result.coverage_rounds, 1);
+  EXPECT_EQ(result.cases, 40);
+  EXPECT_EQ(result.reached.at("late"), 1);
+  EXPECT_THAT(result.to_text(), HasSubstr("1 coverage round(s) beyond the first"));
+}
+
+TEST(RunProperty, CoverageRoundsStopAtTheBudget) {
+  int calls = 0;
+  const PropertyResult result =
+      run_property("RunProperty/Budget",
+                   {.cases = 20, .seed = 5, .must_reach = {"late"}, .coverage_cases = 25}, [&] {
+                     ++calls;
+                     cover(calls == 30 ? "late" : "early");
+                   });
+  EXPECT_EQ(result.verdict, PropertyResult::Verdict::not_covered);
+  EXPECT_EQ(result.cases, 25);  // 20, then a last round of the 5 the budget leaves
+  EXPECT_EQ(result.coverage_rounds, 1);
+  EXPECT_EQ(result.missing, std::vector<std::string>{"late"});
+}
+
+TEST(RunProperty, AFailureInACoverageRoundIsReportedAndReproduces) {
+  int calls = 0;
+  const PropertyResult result = run_property(
+      "RunProperty/RoundFailure", {.cases = 10, .seed = 5, .must_reach = {"never"}}, [&] {
+        ++calls;
+        const int value = *rc::gen::inRange(0, 1000);
+        RC_ASSERT(calls <= 15 || value < 0);
+      });
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
+  EXPECT_GT(result.cases, 10);  // the first round's 10 and the second round's cases that passed
+  EXPECT_EQ(result.coverage_rounds, 1);
+  EXPECT_THAT(result.reproduce, HasSubstr("reproduce="));
+}
+
 TEST(RunProperty, BodiesCanDeclareWhatMustBeReached) {
   const PropertyResult result = run_property("RunProperty/Require", {.cases = 20, .seed = 5}, [] {
     require_reach({"odd", "even"});

@@ -41,14 +41,21 @@ struct PropertyOptions {
   int flaky_reruns = 3;  ///< times the minimal failing case is re-run
   /// Coverage tags (see cover()) every run must reach at least once; missing ones fail the run.
   std::vector<std::string> must_reach = {};
+  /// When a must_reach tag is still missing after `cases`, the run goes on in rounds of `cases`
+  /// more passing cases (seeds derived from the first, so a seed still reproduces the whole run)
+  /// until every tag is reached or this many passing cases ran in all; only then is the run
+  /// not_covered. A rare path is not a flaky test; a path no generator can reach still fails.
+  /// 0 means 10 * cases; a value at or below `cases` turns the extension off.
+  int coverage_cases = 0;
 };
 
 /// What a property run found, independent of GoogleTest (tests of the zoo assert on it).
 struct PropertyResult {
   enum class Verdict { passed, failed, gave_up, not_covered, error };
   Verdict verdict = Verdict::passed;
-  std::string id = {};  ///< "Suite/Name": the key of the reproduce map
-  int cases = 0;        ///< successful cases run
+  std::string id = {};      ///< "Suite/Name": the key of the reproduce map
+  int cases = 0;            ///< successful cases run (coverage rounds included)
+  int coverage_rounds = 0;  ///< rounds run beyond the first to reach coverage
   std::uint64_t seed = 0;
   std::string reproduce = {};    ///< e.g. `reproduce=BchdlNGdv...` (RC_PARAMS value); failures only
   std::string description = {};  ///< the failure as rapidcheck reported it
