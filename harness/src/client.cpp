@@ -1,7 +1,6 @@
 // EnrichingClient: base properties, gap-free sequence, timestamps and message ids for every event.
 #include <flowproof/harness/client.hpp>
 
-#include <cstdio>
 #include <random>
 
 namespace flowproof::harness {
@@ -10,15 +9,23 @@ namespace {
 // A random (version 4) UUID; message ids only need to be unique, not unpredictable.
 std::string random_uuid() {
   thread_local std::mt19937_64 engine{std::random_device{}()};
-  const std::uint64_t high = engine();
-  const std::uint64_t low = engine();
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%08x-%04x-4%03x-%04x-%012llx",
-                static_cast<unsigned>(high >> 32), static_cast<unsigned>((high >> 16) & 0xffff),
-                static_cast<unsigned>(high & 0x0fff),
-                static_cast<unsigned>(((low >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(low & 0xffffffffffffULL));
-  return buffer;
+  std::uint64_t high = engine();
+  std::uint64_t low = engine();
+  high = (high & ~std::uint64_t{0xf000}) | 0x4000;                       // version 4
+  low = (low & ~(std::uint64_t{0xc} << 60)) | (std::uint64_t{8} << 60);  // variant 10xx
+  // xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx, nibbles written directly (no printf on track's path).
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string text(36, '-');
+  std::size_t at = 0;
+  const auto put = [&](std::uint64_t bits, int nibbles) {
+    for (int i = nibbles - 1; i >= 0; --i) {
+      if (at == 8 || at == 13 || at == 18 || at == 23) ++at;
+      text[at++] = hex[(bits >> (4 * i)) & 0xf];
+    }
+  };
+  put(high, 16);
+  put(low, 16);
+  return text;
 }
 
 }  // namespace

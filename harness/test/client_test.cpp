@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <condition_variable>
 #include <future>
 #include <set>
@@ -48,6 +49,27 @@ TEST(EnrichingClient, AddsBaseSequenceTimestampAndIds) {
   EXPECT_EQ(events[0].message_id.size(), 36u);
   EXPECT_NE(events[0].message_id, events[1].message_id);
   EXPECT_EQ(client.next_sequence(), 3u);
+}
+
+TEST(EnrichingClient, MessageIdsAreVersionFourUuids) {
+  RecordingClient client;
+  for (int i = 0; i < 200; ++i) client.track("Command Invoked");
+  std::set<char> variants;
+  for (const Event& event : client.events()) {
+    const std::string& id = event.message_id;
+    ASSERT_EQ(id.size(), 36u) << id;
+    for (std::size_t i = 0; i < id.size(); ++i) {
+      const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+      EXPECT_TRUE(dash ? id[i] == '-'
+                       : std::isxdigit(static_cast<unsigned char>(id[i])) &&
+                             !std::isupper(static_cast<unsigned char>(id[i])))
+          << id << " at " << i;
+    }
+    EXPECT_EQ(id[14], '4') << id;                                          // version 4
+    EXPECT_NE(std::string("89ab").find(id[19]), std::string::npos) << id;  // variant 10xx
+    variants.insert(id[19]);
+  }
+  EXPECT_EQ(variants.size(), 4u);  // all four variant digits occur: the other bits are random
 }
 
 TEST(EnrichingClient, EveryBasePropertyResistsOverride) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <type_traits>
 
 namespace flowproof::harness {
 namespace {
@@ -104,6 +105,22 @@ TEST(Timestamp, IsoUtcWithMilliseconds) {
             "1970-01-01T00:00:00.000Z");
   EXPECT_EQ(format_timestamp(system_clock::time_point(milliseconds(-1))),
             "1969-12-31T23:59:59.999Z");
+}
+
+TEST(Timestamp, CalendarEdgesAndTheClocksRange) {
+  using namespace std::chrono;
+  const auto at = [](sys_days day, milliseconds in_day) {
+    return format_timestamp(system_clock::time_point(day + in_day));
+  };
+  EXPECT_EQ(at(2024y / February / 29, 86'399'999ms), "2024-02-29T23:59:59.999Z");  // leap day
+  EXPECT_EQ(at(2026y / December / 31, 45'296'007ms), "2026-12-31T12:34:56.007Z");
+  EXPECT_EQ(at(1900y / March / 1, 0ms), "1900-03-01T00:00:00.000Z");
+  EXPECT_EQ(at(2100y / March / 1, 1ms), "2100-03-01T00:00:00.001Z");
+  // libstdc++'s system_clock counts int64 nanoseconds: years 1677 to 2262 are all it can hold.
+  if constexpr (std::is_same_v<system_clock::duration, nanoseconds>) {
+    EXPECT_EQ(format_timestamp(system_clock::time_point::max()), "2262-04-11T23:47:16.854Z");
+    EXPECT_EQ(format_timestamp(system_clock::time_point::min()), "1677-09-21T00:12:43.146Z");
+  }
 }
 
 TEST(Timestamp, SystemClockMovesForward) {
