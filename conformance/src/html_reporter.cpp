@@ -211,16 +211,9 @@ class HtmlReporter : public Reporter {
     out << "<h2 id=\"findings\">Findings</h2>\n";
     if (report.violations.empty()) out << "<p class=\"yes\">No findings.</p>\n";
     for (const RuleCount& rule : report.rules) {
-      std::size_t shown = 0, hidden = 0;
-      for (const Violation& v : report.violations) {
-        if (v.rule != rule.id) continue;
-        if (shown == options_.max_findings_per_rule) {
-          ++hidden;
-          continue;
-        }
-        ++shown;
-        write_finding(report, v, out);
-      }
+      const std::size_t hidden = report_detail::each_shown_finding(
+          report, rule.id, options_.max_findings_per_rule,
+          [&](const Violation& v) { write_finding(report, v, out); });
       if (hidden) {
         out << "<p class=\"summary\">…and " << hidden << " more " << esc(rule.id)
             << " findings (see the JSON report).</p>\n";

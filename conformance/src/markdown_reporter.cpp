@@ -69,25 +69,19 @@ class MarkdownReporter : public Reporter {
     for (const RuleCount& rule : report.rules) {
       out << "\n#### " << cell(rule.id) << " " << cell(rule.name) << " (" << rule.violations
           << ")\n\n| Input | Line | Flow | Invocation | Message |\n|---|---:|---|---|---|\n";
-      std::size_t shown = 0, hidden = 0;
-      for (const Violation& v : report.violations) {
-        if (v.rule != rule.id) continue;
-        if (shown == options_.max_findings_per_rule) {
-          ++hidden;
-          continue;
-        }
-        ++shown;
-        const Location* at = v.at.empty() ? nullptr : &v.at.front();
-        std::string invocation = v.invocation.value_or("");
-        if (auto it = report.invocation_labels.find(invocation);
-            it != report.invocation_labels.end()) {
-          invocation += " (" + it->second + ")";
-        }
-        out << "| " << (at ? cell(at->input) : "") << " | " << (at ? std::to_string(at->line) : "")
-            << " | " << cell(v.flow.value_or("")) << " | " << cell(invocation) << " | "
-            << cell(v.message) << (v.waived ? " *(waived: " + cell(v.waiver_why) + ")*" : "")
-            << " |\n";
-      }
+      const std::size_t hidden = report_detail::each_shown_finding(
+          report, rule.id, options_.max_findings_per_rule, [&](const Violation& v) {
+            const Location* at = v.at.empty() ? nullptr : &v.at.front();
+            std::string invocation = v.invocation.value_or("");
+            if (auto it = report.invocation_labels.find(invocation);
+                it != report.invocation_labels.end()) {
+              invocation += " (" + it->second + ")";
+            }
+            out << "| " << (at ? cell(at->input) : "") << " | "
+                << (at ? std::to_string(at->line) : "") << " | " << cell(v.flow.value_or(""))
+                << " | " << cell(invocation) << " | " << cell(v.message)
+                << (v.waived ? " *(waived: " + cell(v.waiver_why) + ")*" : "") << " |\n";
+          });
       if (hidden) out << "\n…and " << hidden << " more.\n";
     }
 

@@ -55,5 +55,23 @@ std::string plural(std::uint64_t count, std::string_view noun);
 /// Percentage with no decimals, e.g. "62%".
 std::string percent(double ratio);
 
+/// Calls `show(violation)` for the first `max_shown` findings of a rule, in report order, and
+/// returns how many more there are (each format says "…and N more").
+template <class Show>
+std::size_t each_shown_finding(const Report& report, std::string_view rule_id,
+                               std::size_t max_shown, Show&& show) {
+  std::size_t shown = 0, hidden = 0;
+  for (const Violation& v : report.violations) {
+    if (v.rule != rule_id) continue;
+    if (shown == max_shown) {
+      ++hidden;
+    } else {
+      ++shown;
+      show(v);
+    }
+  }
+  return hidden;
+}
+
 }  // namespace report_detail
 }  // namespace flowproof::conformance

@@ -30,26 +30,20 @@ class TextReporter : public Reporter {
     for (const RuleCount& rule : report.rules) {
       out << "  " << paint(rule.severity == Severity::error ? red : yellow, rule.id) << ' '
           << rule.name << " (" << to_string(rule.severity) << ", " << rule.violations << ")\n";
-      std::size_t shown = 0, hidden = 0;
-      for (const Violation& v : report.violations) {
-        if (v.rule != rule.id) continue;
-        if (shown == options_.max_findings_per_rule) {
-          ++hidden;
-          continue;
-        }
-        ++shown;
-        std::string line = report_detail::where(v) + "  " + v.message;
-        if (v.waived) line += "  [waived: " + v.waiver_why + "]";
-        if (v.invocation) {
-          line += "  (invocation " + *v.invocation;
-          if (auto it = report.invocation_labels.find(*v.invocation);
-              it != report.invocation_labels.end()) {
-            line += ", " + it->second;
-          }
-          line += ")";
-        }
-        out << "    " << report_detail::printable(line) << '\n';
-      }
+      const std::size_t hidden = report_detail::each_shown_finding(
+          report, rule.id, options_.max_findings_per_rule, [&](const Violation& v) {
+            std::string line = report_detail::where(v) + "  " + v.message;
+            if (v.waived) line += "  [waived: " + v.waiver_why + "]";
+            if (v.invocation) {
+              line += "  (invocation " + *v.invocation;
+              if (auto it = report.invocation_labels.find(*v.invocation);
+                  it != report.invocation_labels.end()) {
+                line += ", " + it->second;
+              }
+              line += ")";
+            }
+            out << "    " << report_detail::printable(line) << '\n';
+          });
       if (hidden) out << "    ... and " << hidden << " more\n";
     }
 
