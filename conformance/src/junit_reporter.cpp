@@ -31,14 +31,7 @@ struct Suite {
 
 std::string finding_line(const Report& report, const Violation& v) {
   std::string line = report_detail::where(v) + ": " + v.message;
-  if (v.invocation) {
-    line += " (invocation " + *v.invocation;
-    if (auto it = report.invocation_labels.find(*v.invocation);
-        it != report.invocation_labels.end()) {
-      line += ", " + it->second;
-    }
-    line += ")";
-  }
+  if (v.invocation) line += " " + report_detail::invocation_note(report, v);
   return line + "\n";
 }
 

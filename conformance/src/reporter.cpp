@@ -172,6 +172,16 @@ std::string where(const Violation& violation) {
   return text;
 }
 
+std::string invocation_note(const Report& report, const Violation& violation) {
+  if (!violation.invocation) return {};
+  std::string text = "(invocation " + *violation.invocation;
+  if (auto it = report.invocation_labels.find(*violation.invocation);
+      it != report.invocation_labels.end()) {
+    text += ", " + it->second;
+  }
+  return text + ")";
+}
+
 std::vector<std::string> coverage_gaps(const FlowCoverage& coverage) {
   std::vector<std::string> gaps;
   for (const auto& [name, seen] : coverage.terminals) {

@@ -34,6 +34,9 @@ Severity rule_severity(const Report& report, std::string_view rule_id);
 bool rule_inapplicable(const Report& report, const std::string& flow, std::string_view rule_id);
 /// "input:line" of a finding's first location ("-" when it has none), plus further lines.
 std::string where(const Violation& violation);
+/// "(invocation ID, label)" of a finding, the label from the report's invocation_labels; empty
+/// when the finding has no invocation.
+std::string invocation_note(const Report& report, const Violation& violation);
 /// The outcome-space gaps of one flow: "terminal failed", "reason cancelled", "step api_call".
 std::vector<std::string> coverage_gaps(const FlowCoverage& coverage);
 /// "2 (declined_terms 1, cancelled 1)" for a map of counts.

@@ -34,14 +34,7 @@ class TextReporter : public Reporter {
           report, rule.id, options_.max_findings_per_rule, [&](const Violation& v) {
             std::string line = report_detail::where(v) + "  " + v.message;
             if (v.waived) line += "  [waived: " + v.waiver_why + "]";
-            if (v.invocation) {
-              line += "  (invocation " + *v.invocation;
-              if (auto it = report.invocation_labels.find(*v.invocation);
-                  it != report.invocation_labels.end()) {
-                line += ", " + it->second;
-              }
-              line += ")";
-            }
+            if (v.invocation) line += "  " + report_detail::invocation_note(report, v);
             out << "    " << report_detail::printable(line) << '\n';
           });
       if (hidden) out << "    ... and " << hidden << " more\n";
