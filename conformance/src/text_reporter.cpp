@@ -20,8 +20,9 @@ class TextReporter : public Reporter {
     out << paint(report.passed() ? green : red, report.passed() ? "PASS" : "FAIL") << "  plan "
         << report.plan_name << "  (" << report.tool_name << ' ' << report.tool_version << ")\n";
     out << "  " << s.inputs << (s.inputs == 1 ? " input, " : " inputs, ") << s.lines << " lines, "
-        << s.events << " events, " << s.skipped << " skipped, " << s.malformed << " malformed, "
-        << s.invocations << " invocations, " << s.instances << " flow instances\n";
+        << s.events << " events, " << s.skipped << " skipped, " << s.malformed << " malformed, ";
+    if (s.blank != 0) out << s.blank << " blank, ";  // so every line read is accounted for
+    out << s.invocations << " invocations, " << s.instances << " flow instances\n";
     out << "  " << paint(s.errors ? red : none, report_detail::plural(s.errors, "error")) << ", "
         << paint(s.warnings ? yellow : none, report_detail::plural(s.warnings, "warning")) << ", "
         << s.waived << " waived\n";

@@ -232,6 +232,15 @@ TEST(TextReporter, GroupsFindingsByRuleWithInputAndLine) {
   EXPECT_THAT(text, HasSubstr("CreateTest.Declines"));
 }
 
+TEST(TextReporter, CountsBlankLinesOnlyWhenThereAreSome) {
+  Report report = sample_report();
+  EXPECT_THAT(render("text", report), Not(HasSubstr(" blank, ")));  // the golden file's summary
+  report.summary.lines += 2;
+  report.summary.blank = 2;
+  EXPECT_THAT(render("text", report),
+              HasSubstr("14 lines, 11 events, 0 skipped, 1 malformed, 2 blank, 2 invocations"));
+}
+
 TEST(TextReporter, LimitsFindingsPerRule) {
   const std::string text = render("text", sample_report(), {.max_findings_per_rule = 1});
   EXPECT_THAT(text, HasSubstr("... and 1 more"));
