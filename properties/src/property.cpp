@@ -288,6 +288,9 @@ void report_to_gtest(const PropertyResult& result, const char* file, int line) {
   ::testing::Test::RecordProperty("flowproof_property", result.id);
   ::testing::Test::RecordProperty("flowproof_cases", result.cases);
   ::testing::Test::RecordProperty("flowproof_seed", std::to_string(result.seed));
+  if (result.coverage_rounds > 0) {  // a rare path: worth a look even when the run passed
+    ::testing::Test::RecordProperty("flowproof_coverage_rounds", result.coverage_rounds);
+  }
   if (result.passed()) return;
   ::testing::Test::RecordProperty("flowproof_verdict", verdict_name(result.verdict));
   if (!result.reproduce.empty()) {

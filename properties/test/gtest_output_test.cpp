@@ -97,6 +97,20 @@ const std::size_t child_tests = [] {
                             __FILE__, __LINE__,
                             [fail]() -> ::testing::Test* { return new ChildProperty(fail); });
   }
+  // Reaches its one required tag only on its 50th case: in the second coverage round.
+  ::testing::RegisterTest("ChildProperty", "NeedsACoverageRound", nullptr, nullptr, __FILE__,
+                          __LINE__, []() -> ::testing::Test* {
+                            struct Rare : ::testing::Test {
+                              void TestBody() override {
+                                int calls = 0;
+                                detail::run_gtest_property(
+                                    {.cases = 40, .seed = 5, .must_reach = {"rare"}}, __FILE__,
+                                    __LINE__,
+                                    [&calls] { cover(++calls == 50 ? "rare" : "common"); });
+                              }
+                            };
+                            return new Rare;
+                          });
   const auto plan = [] { return example_plan(); };
   return register_corpus_tests(
              "ChildCorpusBuggy", child_dir(), plan, [](World& w) { terms_only(w, true); },
@@ -210,7 +224,14 @@ TEST_F(ChildProgram, AFailingPropertyWritesItsFindingIntoTheXml) {
   ASSERT_FALSE(passing.empty()) << xml;
   EXPECT_EQ(xml_property(passing, "flowproof_cases"), "40");
   EXPECT_EQ(xml_property(passing, "flowproof_verdict"), "");
+  EXPECT_EQ(xml_property(passing, "flowproof_coverage_rounds"), "");  // no tag required
   EXPECT_THAT(passing, Not(HasSubstr("<failure")));
+
+  const std::string rare = xml_testcase(xml, "ChildProperty", "NeedsACoverageRound");
+  ASSERT_FALSE(rare.empty()) << xml;
+  EXPECT_THAT(rare, Not(HasSubstr("<failure")));
+  EXPECT_EQ(xml_property(rare, "flowproof_coverage_rounds"), "1");
+  EXPECT_EQ(xml_property(rare, "flowproof_cases"), "80");
 
   const std::string macro = xml_testcase(xml, "PropertyMacro", "KeepsDefaults");
   EXPECT_EQ(xml_property(macro, "flowproof_property"), "PropertyMacro/KeepsDefaults");
