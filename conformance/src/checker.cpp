@@ -147,7 +147,7 @@ struct Checker::Impl final : detail::ReaderSink {
       if (wanted_names[i] == name) return i;
     }
     wanted_names.push_back(name);
-    wanted_lengths |= std::uint64_t{1} << std::min<std::size_t>(name.size(), 63);
+    wanted_lengths |= detail::length_bit(name.size());
     return static_cast<std::uint32_t>(wanted_names.size() - 1);
   }
 
@@ -160,7 +160,7 @@ struct Checker::Impl final : detail::ReaderSink {
     const simdjson::dom::object properties = event.properties.get_object().value_unsafe();
     for (auto field : properties) {
       const std::string_view key = field.key;
-      if (!(wanted_lengths & (std::uint64_t{1} << std::min<std::size_t>(key.size(), 63)))) continue;
+      if (!(wanted_lengths & detail::length_bit(key.size()))) continue;
       for (std::size_t i = 0; i < wanted_names.size(); ++i) {
         if (!wanted_found[i] && detail::same_text(wanted_names[i], key)) {
           wanted_found[i] = 1;
@@ -358,7 +358,7 @@ struct Checker::Impl final : detail::ReaderSink {
     std::vector<std::uint32_t> implied;  ///< parallel to Engine::implied_properties(flow)
   };
   std::vector<std::string> wanted_names;
-  std::uint64_t wanted_lengths = 0;  ///< bit min(size, 63) of each wanted name's size
+  std::uint64_t wanted_lengths = 0;  ///< detail::length_bit of each wanted name
   std::vector<simdjson::dom::element> wanted_values;
   std::vector<unsigned char> wanted_found;
   std::vector<std::uint32_t> constant_slots;  ///< parallel to Plan::invocation_constant

@@ -613,27 +613,19 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
       outcome += ':';
       outcome += step;
     }
-    auto found = tally.reached_by.find(outcome);
-    if (found == tally.reached_by.end())
-      found = tally.reached_by.emplace(outcome, std::vector<std::uint32_t>()).first;
-    auto& reached = found->second;
+    auto& reached = tally.reached_by[outcome];  // copies the key only when it is new
     const std::uint32_t index = record.invocation;
     if (reached.size() < kMaxReachedBy &&
         std::find(reached.begin(), reached.end(), index) == reached.end()) {
       reached.push_back(index);
     }
   }
-  auto count = [](std::map<std::string, std::uint64_t>& counts, const std::string& key) {
-    auto found = counts.find(key);
-    if (found == counts.end()) found = counts.emplace(key, 0).first;
-    ++found->second;
-  };
   switch (kind) {
     case TerminalKind::completed:
       ++tally.outcomes.completed;
       break;
     case TerminalKind::aborted: {
-      count(tally.outcomes.aborted, reason);
+      ++tally.outcomes.aborted[reason];
       auto found = std::find(flow.reasons.begin(), flow.reasons.end(), reason);
       if (record.reason.present && found != flow.reasons.end()) {
         tally.reasons_seen[static_cast<std::size_t>(found - flow.reasons.begin())] = true;
@@ -641,7 +633,7 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
       break;
     }
     case TerminalKind::failed: {
-      count(tally.outcomes.failed, step);
+      ++tally.outcomes.failed[step];
       auto found = std::find(flow.steps.begin(), flow.steps.end(), step);
       if (record.step.present && found != flow.steps.end()) {
         tally.steps_failed[static_cast<std::size_t>(found - flow.steps.begin())] = true;

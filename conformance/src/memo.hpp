@@ -55,6 +55,12 @@ inline bool same_text(std::string_view a, std::string_view b) noexcept {
   return a.size() == b.size() && same_bytes(a.data(), b.data(), a.size());
 }
 
+/// A bit per text size (sizes of 63 and more share the last): OR the bits of a set of names into a
+/// mask, and a text whose bit is not in it cannot be one of them, without comparing bytes.
+inline std::uint64_t length_bit(std::size_t size) noexcept {
+  return std::uint64_t{1} << (size < 63 ? size : 63);
+}
+
 /// A 64-bit hash of a text (multiply-mix over 8-byte words); good enough for tables, not crypto.
 inline std::uint64_t text_hash(std::string_view text) noexcept {
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;

@@ -2,6 +2,7 @@
 // values (see normalize.hpp).
 #include "normalize.hpp"
 
+#include "json_pointer.hpp"
 #include "memo.hpp"
 
 #include <algorithm>
@@ -13,20 +14,6 @@
 
 namespace flowproof::conformance::detail {
 namespace {
-
-std::string unescape_token(std::string_view token) {
-  std::string out;
-  out.reserve(token.size());
-  for (std::size_t i = 0; i < token.size(); ++i) {
-    if (token[i] == '~' && i + 1 < token.size() && (token[i + 1] == '0' || token[i + 1] == '1')) {
-      out.push_back(token[i + 1] == '0' ? '~' : '/');
-      ++i;
-    } else {
-      out.push_back(token[i]);
-    }
-  }
-  return out;
-}
 
 std::string_view amplitude_name(std::string_view segment_name) {
   if (segment_name == "event") return "event_type";
@@ -150,7 +137,7 @@ CompiledPointer::CompiledPointer(std::string_view pointer) : text_(pointer) {
   whole_ = false;
   std::string_view rest = pointer.substr(1);
   std::size_t slash = rest.find('/');
-  first_ = unescape_token(rest.substr(0, slash));
+  first_ = json_pointer::unescape_token(rest.substr(0, slash));
   rest_ = slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash));
   amplitude_first_ = std::string(amplitude_name(first_));
   in_properties_ = first_ == "properties" && !rest_.empty();

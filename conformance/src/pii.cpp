@@ -30,9 +30,6 @@ bool equal_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-// The bit of a key's size in the deny/allow length masks (63: that size or longer).
-std::size_t length_bit(std::size_t size) { return size < 63 ? size : 63; }
-
 }  // namespace
 
 struct PiiScanner::PatternSet {
@@ -83,8 +80,8 @@ PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit)
          static_cast<int>(i);
   }
   if (ok && set->set.Compile()) set_ = std::move(set);
-  for (const auto& key : deny_keys_) deny_lengths_ |= std::uint64_t{1} << length_bit(key.size());
-  for (const auto& key : allow_keys_) allow_lengths_ |= std::uint64_t{1} << length_bit(key.size());
+  for (const auto& key : deny_keys_) deny_lengths_ |= length_bit(key.size());
+  for (const auto& key : allow_keys_) allow_lengths_ |= length_bit(key.size());
 }
 
 bool PiiScanner::key_denied(std::string_view key) const {
@@ -154,7 +151,7 @@ void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<
     }
     case simdjson::dom::element_type::OBJECT:
       for (auto field : simdjson::dom::object(value.get_object().value_unsafe())) {
-        const std::uint64_t bit = std::uint64_t{1} << length_bit(field.key.size());
+        const std::uint64_t bit = length_bit(field.key.size());
         if ((allow_lengths_ & bit) && key_allowed(field.key)) continue;
         const Step step{at, field.key, 0, false};
         if ((deny_lengths_ & bit) && key_denied(field.key)) {

@@ -66,7 +66,7 @@ class PiiScanner {
   std::unique_ptr<PatternSet> set_;  ///< all patterns in one automaton; null when unavailable
   std::vector<int> matched_;         ///< scratch for the set's answer
   MatchMemo memo_;                   ///< text -> match()'s answer
-  std::uint64_t deny_lengths_ = 0;   ///< bit min(size, 63) set for each deny key's size
+  std::uint64_t deny_lengths_ = 0;   ///< length_bit() of each deny key
   std::uint64_t allow_lengths_ = 0;  ///< the same for allow keys
 };
 

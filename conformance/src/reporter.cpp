@@ -214,20 +214,34 @@ std::string counts_text(std::uint64_t sum, const std::map<std::string, std::uint
   return text;
 }
 
-std::string printable(std::string_view text) {
+namespace {
+
+bool is_control(unsigned char byte) { return byte < 0x20 || byte == 0x7F; }
+
+// `prefix` and the byte as two upper-case hex digits: \u0001, \xFF.
+void append_hex_escape(std::string& out, std::string_view prefix, unsigned char byte) {
   static constexpr char hex[] = "0123456789ABCDEF";
+  out += prefix;
+  out += hex[byte >> 4];
+  out += hex[byte & 0xF];
+}
+
+// One byte as printable() shows it.
+void append_printable(std::string& out, char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (is_control(byte)) {
+    append_hex_escape(out, "\\u00", byte);
+  } else {
+    out += c;
+  }
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) {
-      out += "\\u00";
-      out += hex[byte >> 4];
-      out += hex[byte & 0xF];
-    } else {
-      out += c;
-    }
-  }
+  for (char c : text) append_printable(out, c);
   return out;
 }
 
@@ -236,7 +250,6 @@ std::string printable(std::string_view text) {
 // visible escapes such as \u0001 or \xFF, so nothing an input contains can make the report
 // unreadable.
 std::string markup(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
@@ -268,13 +281,7 @@ std::string markup(std::string_view text) {
           out += "&#13;";
           break;
         default:
-          if (c < 0x20 || c == 0x7F) {
-            out += "\\u00";
-            out += hex[c >> 4];
-            out += hex[c & 0xF];
-          } else {
-            out += static_cast<char>(c);
-          }
+          append_printable(out, static_cast<char>(c));
       }
       ++i;
       continue;
@@ -298,9 +305,7 @@ std::string markup(std::string_view text) {
       out.append(text.substr(i, length));
       i += length;
     } else {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xF];
+      append_hex_escape(out, "\\x", c);
       ++i;
     }
   }
@@ -334,7 +339,7 @@ std::string markdown_cell(std::string_view text) {
         out += ' ';
         break;
       default:
-        out += printable(std::string_view(&c, 1));
+        append_printable(out, c);  // not printable(): no string per byte
     }
   }
   return out;
