@@ -315,6 +315,13 @@ void check_funnel(const conformance::Plan& plan, const std::string& flow_id, con
   }
 }
 
+std::function<bool(World&)> unless_flag(std::string flag, std::string value) {
+  return [flag = std::move(flag), value = std::move(value)](World& world) {
+    const ScriptStep* drawn = world.script().flag(flag);
+    return drawn == nullptr || drawn->value != value;
+  };
+}
+
 PropertyResult check_funnel_property(const conformance::Plan& plan, const std::string& flow_id,
                                      const FunnelRun& run, const FunnelExpectations& expectations,
                                      const FunnelPropertyOptions& options) {

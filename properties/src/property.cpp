@@ -128,6 +128,13 @@ std::string xml_property_name(const std::string& note) {
   return name;
 }
 
+std::string PropertyResult::note(std::string_view name) const {
+  for (const auto& [key, text] : notes) {
+    if (key == name) return text;
+  }
+  return {};
+}
+
 std::string PropertyResult::to_text() const {
   std::ostringstream out;
   out << "Property " << id << ": " << verdict_name(verdict) << " after " << cases

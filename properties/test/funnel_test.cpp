@@ -117,10 +117,7 @@ FunnelExpectations toy_expectations() {
        .reason = "billing_required",
        .step = "api_call"},
   };
-  expectations.flow_expected = [](World& w) {
-    const ScriptStep* dry_run = w.script().flag("dry_run");
-    return dry_run == nullptr || dry_run->value != "true";
-  };
+  expectations.flow_expected = unless_flag("dry_run");
   return expectations;
 }
 
@@ -138,13 +135,6 @@ PropertyResult run_toy(ToyBug bug, FunnelPropertyOptions options) {
       toy_expectations(), options);
 }
 
-std::string note_of(const PropertyResult& result, const std::string& name) {
-  for (const auto& [key, text] : result.notes) {
-    if (key == name) return text;
-  }
-  return {};
-}
-
 TEST(FunnelProperty, PassesOnTheCorrectProductAndReachesEveryOutcome) {
   const PropertyResult result = run_toy(ToyBug::none, fixed("Toy/Correct", ""));
   ASSERT_TRUE(result.passed()) << result.to_text();
@@ -159,34 +149,34 @@ TEST(FunnelProperty, FindsTwoTerminalsOnABillingWallAndShrinksTheScript) {
   const PropertyResult result =
       run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/Double", ""));
   ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed) << result.to_text();
-  EXPECT_THAT(note_of(result, "problems"), HasSubstr("expected exactly one terminal"));
-  EXPECT_THAT(note_of(result, "problems"), HasSubstr("FP104"));
-  const std::string script = note_of(result, "script");
+  EXPECT_THAT(result.note("problems"), HasSubstr("expected exactly one terminal"));
+  EXPECT_THAT(result.note("problems"), HasSubstr("FP104"));
+  const std::string script = result.note("script");
   EXPECT_THAT(script, HasSubstr("backend create_application -> billing_required"));
   // Shrunk: every prompt takes its simplest answer, no interrupt is left.
   EXPECT_THAT(script, Not(HasSubstr("interrupt")));
-  EXPECT_THAT(note_of(result, "timeline"), HasSubstr("CLI Application Create Failed"));
+  EXPECT_THAT(result.note("timeline"), HasSubstr("CLI Application Create Failed"));
   EXPECT_FALSE(result.flaky);
 }
 
 TEST(FunnelProperty, FindsAnErrorMessageUsedAsTheErrorClass) {
   const PropertyResult result = run_toy(ToyBug::message_as_error_class, fixed("Toy/Message", ""));
   ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
-  EXPECT_THAT(note_of(result, "problems"), HasSubstr("needs a type name as error_class"));
+  EXPECT_THAT(result.note("problems"), HasSubstr("needs a type name as error_class"));
 }
 
 TEST(FunnelProperty, FindsATrackedDryRun) {
   const PropertyResult result = run_toy(ToyBug::tracks_dry_run, fixed("Toy/DryRun", ""));
   ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
-  EXPECT_THAT(note_of(result, "problems"), HasSubstr("must not track application_create"));
-  EXPECT_THAT(note_of(result, "script"), HasSubstr("flag dry_run -> true"));
+  EXPECT_THAT(result.note("problems"), HasSubstr("must not track application_create"));
+  EXPECT_THAT(result.note("script"), HasSubstr("flag dry_run -> true"));
 }
 
 TEST(FunnelProperty, FindsACancellationReportedAsFailed) {
   const PropertyResult result = run_toy(ToyBug::cancel_as_failed, fixed("Toy/Cancel", ""));
   ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
-  EXPECT_THAT(note_of(result, "problems"), HasSubstr("expected aborted because of"));
-  EXPECT_THAT(note_of(result, "script"), HasSubstr("-> interrupt"));
+  EXPECT_THAT(result.note("problems"), HasSubstr("expected aborted because of"));
+  EXPECT_THAT(result.note("script"), HasSubstr("-> interrupt"));
 }
 
 TEST(FunnelProperty, FailsWhenTheGeneratorCannotReachADeclaredReason) {
@@ -239,7 +229,7 @@ TEST_F(Corpus, AFailureIsSavedAndReplaysThroughTheScriptedFakes) {
   const PropertyResult result =
       run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/Saved", dir_.string()));
   ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
-  EXPECT_THAT(note_of(result, "corpus"), HasSubstr("Toy.Saved.json"));
+  EXPECT_THAT(result.note("corpus"), HasSubstr("Toy.Saved.json"));
 
   const std::vector<CorpusEntry> entries = load_corpus(dir_);
   ASSERT_THAT(entries, SizeIs(1));

@@ -51,6 +51,8 @@ TEST(RunProperty, ShrinksAndKeepsTheNotesOfTheMinimalCase) {
   ASSERT_EQ(result.notes.size(), 1u);
   EXPECT_EQ(result.notes[0].first, "value");
   EXPECT_EQ(result.notes[0].second, "50");
+  EXPECT_EQ(result.note("value"), "50");
+  EXPECT_EQ(result.note("absent"), "");
   EXPECT_THAT(result.reproduce, HasSubstr("reproduce="));
   EXPECT_FALSE(result.flaky);
   EXPECT_THAT(result.to_text(), HasSubstr("RC_PARAMS=\"reproduce="));

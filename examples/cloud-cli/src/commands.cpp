@@ -203,10 +203,9 @@ void app_create(const Invocation& invocation, Services& services) {
         // Retry in another region; the region reported at the end is the one actually used.
         flow.step("region");
         *services.out << "The cluster in " << unavailable.region() << " is unavailable.\n";
-        region = !unavailable.alternative().empty() && invocation.non_interactive
-                     ? unavailable.alternative()
-                     : choose_or_ask(std::nullopt, invocation, services, "Choose another region",
-                                     regions);
+        region = suggested ? unavailable.alternative()
+                           : choose_or_ask(std::nullopt, invocation, services,
+                                           "Choose another region", regions);
         flow.step("api_call");
       }
     }

@@ -145,10 +145,7 @@ inline properties::FunnelExpectations expectations() {
     expectations.rules.push_back(std::move(rule));
   }
   // snippet-end: cancelled-at
-  expectations.flow_expected = [](properties::World& w) {
-    const properties::ScriptStep* dry_run = w.script().flag("dry_run");
-    return dry_run == nullptr || dry_run->value != "true";
-  };
+  expectations.flow_expected = properties::unless_flag("dry_run");
   // Opening the dashboard is a courtesy after the plan change: the flow must have ended first.
   expectations.after_flow = {"backend:open_dashboard"};
   return expectations;

@@ -78,13 +78,6 @@ properties::PropertyResult run_property(const std::string& command, const std::s
       world::expectations(), options);
 }
 
-std::string note_of(const properties::PropertyResult& result, const std::string& name) {
-  for (const auto& [key, text] : result.notes) {
-    if (key == name) return text;
-  }
-  return {};
-}
-
 class CatchesTheBug : public ::testing::Test {
  public:
   explicit CatchesTheBug(const Specimen& specimen) : specimen_(&specimen) {}
@@ -100,14 +93,14 @@ class CatchesTheBug : public ::testing::Test {
     std::vector<::testing::Matcher<std::string>> findings = {
         ::testing::HasSubstr(specimen.finding)};
     if (specimen.symptom != nullptr) findings.push_back(::testing::HasSubstr(specimen.symptom));
-    EXPECT_THAT(note_of(result, "problems"), ::testing::AnyOfArray(findings)) << result.to_text();
+    EXPECT_THAT(result.note("problems"), ::testing::AnyOfArray(findings)) << result.to_text();
     EXPECT_FALSE(result.flaky);
     // "Cases to find" counts up to and including the failing case.
     RecordProperty("zoo_cases_to_find", std::to_string(result.cases + 1));
-    RecordProperty("zoo_counterexample", note_of(result, "script"));
-    RecordProperty("zoo_problems", note_of(result, "problems"));
+    RecordProperty("zoo_counterexample", result.note("script"));
+    RecordProperty("zoo_problems", result.note("problems"));
     std::cout << "ZOO | " << specimen.name << " | " << result.cases + 1 << " |\n"
-              << note_of(result, "script") << note_of(result, "problems") << "\n";
+              << result.note("script") << result.note("problems") << "\n";
   }
 
  private:

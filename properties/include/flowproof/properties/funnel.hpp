@@ -102,4 +102,8 @@ PropertyResult check_funnel_property(const conformance::Plan& plan, const std::s
 /// The coverage tags a flow's plan declares: terminal kinds and reasons.
 std::vector<std::string> plan_coverage_tags(const conformance::Flow& flow);
 
+/// A FunnelExpectations::flow_expected for the common case: no flow in a run whose script drew
+/// the flag `flag` as `value` (a dry run: `expect.flow_expected = unless_flag("dry_run");`).
+std::function<bool(World&)> unless_flag(std::string flag, std::string value = "true");
+
 }  // namespace flowproof::properties

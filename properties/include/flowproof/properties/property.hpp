@@ -68,6 +68,8 @@ struct PropertyResult {
   std::vector<std::string> missing = {};    ///< must_reach tags never reached
 
   bool passed() const { return verdict == Verdict::passed; }
+  /// The text of the note `name` (of the minimal case), or "" when there is none.
+  std::string note(std::string_view name) const;
   /// The whole finding as readable text (what the console and the XML get).
   std::string to_text() const;
 };
