@@ -104,9 +104,15 @@ int PiiScanner::match(std::string_view text) {
 
 int PiiScanner::match_uncached(std::string_view text) {
   if (set_) {
-    matched_.clear();
+    // Most texts match nothing: ask first without collecting which patterns matched, which lets
+    // RE2 skip allocating its match set, and ask again for the indices only on a match.
+    const re2::StringPiece piece(text.data(), text.size());
     RE2::Set::ErrorInfo error{};
-    bool any = set_->set.Match(re2::StringPiece(text.data(), text.size()), &matched_, &error);
+    bool any = set_->set.Match(piece, nullptr, &error);
+    if (error.kind == RE2::Set::kNoError && any) {
+      matched_.clear();
+      any = set_->set.Match(piece, &matched_, &error);
+    }
     if (error.kind == RE2::Set::kNoError) {
       if (!any || matched_.empty()) return -1;
       return *std::min_element(matched_.begin(), matched_.end());

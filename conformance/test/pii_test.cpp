@@ -55,6 +55,19 @@ TEST(Pii, CacheNeverChangesTheAnswer) {
   }
 }
 
+TEST(Pii, FirstMatchingPatternInPlanOrderNamesTheFinding) {
+  PiiRules several;
+  several.deny_patterns = {
+      {"digits", "[0-9]{4}"}, {"email", R"([^@\s]+@[^@\s]+\.[a-z]{2,})"}, {"at", "@"}};
+  PiiScanner scanner(several);
+  for (int round = 0; round < 2; ++round) {  // the second round answers from the memo
+    EXPECT_EQ(scanner.match("a@b.example"), 1) << "email and at match; email comes first";
+    EXPECT_EQ(scanner.match("a1234@b.example"), 0) << "all three match";
+    EXPECT_EQ(scanner.match("@"), 2);
+    EXPECT_EQ(scanner.match("nothing here"), -1);
+  }
+}
+
 TEST(Pii, BuiltInDefaults) {
   PiiRules none;
   none.built_in = true;
