@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <chrono>
 #include <sstream>
+#include <unordered_map>
 
 #ifndef FLOWPROOF_VERSION
 #define FLOWPROOF_VERSION "0.1.0"
@@ -52,6 +53,83 @@ nlohmann::json segment_json(const harness::Event& event) {
 std::string_view version() { return FLOWPROOF_VERSION; }
 
 struct Checker::Impl final : detail::ReaderSink {
+  static constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+
+  // One schema's member checks during walk_properties().
+  struct SchemaWalk {
+    const ObjectSchema* members = nullptr;  ///< null: not walked (absent, off, or not plain)
+    ObjectSchema::State state;
+    std::vector<SchemaError> errors;
+    void start(const ObjectSchema* schema) {
+      members = schema;
+      state = {};
+      errors.clear();
+    }
+  };
+
+  // What walk_properties needs to know about a member's key, for every name one of the role's
+  // schemas or the record mentions: a small open-addressing table, looked up once per member.
+  struct PropertyTable {
+    struct Slot {
+      std::string name;
+      bool used = false;
+      ObjectSchema::Entry base = nullptr;  ///< base->find(name)
+      ObjectSchema::Entry own = nullptr;   ///< own->find(name)
+      std::uint32_t wanted = kNoSlot;      ///< index into wanted_names
+      detail::PiiScanner::KeyRule pii = detail::PiiScanner::KeyRule::scan;
+    };
+    const ObjectSchema* base = nullptr;  ///< the base-property schema, when walked
+    const ObjectSchema* own = nullptr;   ///< the event's own schema, when walked
+    std::vector<Slot> slots;             ///< a power of two in size, at most half full
+    std::uint64_t mask = 0;
+
+    void build(const ObjectSchema* base_in, const ObjectSchema* own_in,
+               const std::vector<std::string>& wanted, const detail::PiiScanner& scanner) {
+      base = base_in;
+      own = own_in;
+      std::vector<std::string_view> names(wanted.begin(), wanted.end());
+      for (const ObjectSchema* schema : {base, own}) {
+        if (schema == nullptr) continue;
+        for (std::string_view name : schema->names()) names.push_back(name);
+      }
+      std::size_t size = 8;
+      while (size < 2 * names.size()) size *= 2;
+      slots.assign(size, Slot{});
+      mask = size - 1;
+      for (std::string_view name : names) {
+        Slot* slot = place(name);
+        if (slot->used) continue;
+        slot->used = true;
+        slot->name = std::string(name);
+        slot->base = base ? base->find(name) : nullptr;
+        slot->own = own ? own->find(name) : nullptr;
+        for (std::size_t i = 0; i < wanted.size(); ++i) {
+          if (wanted[i] == name) {
+            slot->wanted = static_cast<std::uint32_t>(i);
+            break;
+          }
+        }
+        slot->pii = scanner.key_rule(name);
+      }
+    }
+
+    // The slot holding `name`, or the empty one where it would go.
+    Slot* place(std::string_view name) {
+      for (std::uint64_t i = detail::text_hash(name);; ++i) {
+        Slot& slot = slots[i & mask];
+        if (!slot.used || detail::same_text(slot.name, name)) return &slot;
+      }
+    }
+
+    const Slot* find(std::string_view key) const {
+      for (std::uint64_t i = detail::text_hash(key);; ++i) {
+        const Slot& slot = slots[i & mask];
+        if (!slot.used) return nullptr;
+        if (detail::same_text(slot.name, key)) return &slot;
+      }
+    }
+  };
+
   Impl(const Plan& plan_in, CheckOptions options_in)
       : plan(plan_in),
         options(std::move(options_in)),
@@ -64,6 +142,10 @@ struct Checker::Impl final : detail::ReaderSink {
         started_at(std::chrono::steady_clock::now()),
         last_progress(started_at) {
     if (plan.invocation.order) order_pointer = detail::CompiledPointer(*plan.invocation.order);
+    if (const std::string* name = key_pointer.property_key()) key_slot = want(*name);
+    if (order_pointer) {
+      if (const std::string* name = order_pointer->property_key()) order_slot = want(*name);
+    }
     for (const std::string& name : plan.invocation_constant) constant_slots.push_back(want(name));
     for (std::size_t f = 0; f < plan.flows.size(); ++f) {
       const Flow& flow = plan.flows[f];
@@ -147,28 +229,71 @@ struct Checker::Impl final : detail::ReaderSink {
       if (wanted_names[i] == name) return i;
     }
     wanted_names.push_back(name);
-    wanted_lengths |= detail::length_bit(name.size());
     return static_cast<std::uint32_t>(wanted_names.size() - 1);
   }
 
-  // Finds every wanted property in one pass over `properties` (the first of each name, as a
-  // look-up by name would).
-  void gather(const detail::EventView& event) {
+  // One walk over `properties` for everything the event path needs from them: the wanted
+  // properties (the first of each name, as a look-up by name finds), the member checks of both
+  // schemas when they are plain object schemas (Schema::object_schema), and the personal-data scan.
+  // Each member's key is looked up once, in the role's PropertyTable. What the walk finds is
+  // reported afterwards, in the order the rules are checked.
+  void walk_properties(const detail::EventView& event, const EventRole* role) {
     std::fill(wanted_found.begin(), wanted_found.end(), 0);
-    if (!event.has_properties || wanted_names.empty()) return;
+    const PropertyTable& table = table_for(role);
+    base_walk.start(table.base);
+    own_walk.start(table.own);
+    pii_findings.clear();
+    if (!event.has_properties) return;
     // Copied out first: value_unsafe() on a temporary result returns a reference into it.
     const simdjson::dom::object properties = event.properties.get_object().value_unsafe();
     for (auto field : properties) {
       const std::string_view key = field.key;
-      if (!(wanted_lengths & detail::length_bit(key.size()))) continue;
-      for (std::size_t i = 0; i < wanted_names.size(); ++i) {
-        if (!wanted_found[i] && detail::same_text(wanted_names[i], key)) {
-          wanted_found[i] = 1;
-          wanted_values[i] = field.value;
-          break;
-        }
+      const PropertyTable::Slot* slot = table.find(key);
+      if (slot != nullptr && slot->wanted != kNoSlot && !wanted_found[slot->wanted]) {
+        wanted_found[slot->wanted] = 1;
+        wanted_values[slot->wanted] = field.value;
+      }
+      if (table.base) {
+        table.base->member(base_walk.state, slot ? slot->base : nullptr, key, field.value,
+                           base_walk.errors, &pattern_memos);
+      }
+      if (table.own) {
+        table.own->member(own_walk.state, slot ? slot->own : nullptr, key, field.value,
+                          own_walk.errors, &pattern_memos);
+      }
+      if (pii_on) {
+        pii.scan_member(slot ? slot->pii : pii.key_rule(key), key, field.value, pii_findings);
       }
     }
+  }
+
+  // The walk's look-up table for an event role (null: an event the plan does not declare), built
+  // the first time the role is seen.
+  const PropertyTable& table_for(const EventRole* role) {
+    if (role == last_role && last_table != nullptr) return *last_table;
+    auto [it, added] = tables.try_emplace(role);
+    if (added) {
+      const bool schemas = findings.on(Rule::fp006);
+      it->second.build(
+          schemas && plan.base_properties ? plan.base_properties->object_schema() : nullptr,
+          schemas && role && role->declaration && role->declaration->schema
+              ? role->declaration->schema->object_schema()
+              : nullptr,
+          wanted_names, pii);
+    }
+    last_role = role;
+    last_table = &it->second;
+    return it->second;
+  }
+
+  // A property the walk found (for a pointer that names a member of `properties`) or, for any
+  // other pointer, the pointer resolved.
+  bool find(const detail::CompiledPointer& pointer, std::uint32_t slot,
+            const detail::EventView& event, simdjson::dom::element& out) const {
+    if (slot == kNoSlot) return pointer.resolve(event, out);
+    if (!wanted_found[slot]) return false;
+    out = wanted_values[slot];
+    return true;
   }
 
   void fill_property(std::uint32_t slot, detail::Field& field) {
@@ -176,11 +301,19 @@ struct Checker::Impl final : detail::ReaderSink {
     if (wanted_found[slot]) fill(wanted_values[slot], field);
   }
 
-  void check_schema(const Schema& schema, simdjson::dom::element properties,
+  // FP006 for one schema: finishes the walk's member checks, or validates the whole object when
+  // the schema is not one the walk can check member by member.
+  void check_schema(const Schema& schema, SchemaWalk& walk, simdjson::dom::element properties,
                     const detail::EventView& event, std::uint64_t line, const EventRole* role,
                     const std::string* invocation, std::string_view what) {
-    schema_errors.clear();
-    if (schema.validate(properties, schema_errors, &pattern_memos)) return;
+    std::vector<SchemaError>& schema_errors = walk.errors;
+    if (walk.members != nullptr) {
+      if (walk.members->finish(walk.state, properties.get_object().value_unsafe(), schema_errors)) {
+        return;
+      }
+    } else if (schema.validate(properties, schema_errors, &pattern_memos)) {
+      return;
+    }
     Violation v = envelope(event, line, role, invocation);
     std::string message =
         "properties of " + json_quoted(event.name) + " break " + std::string(what);
@@ -200,9 +333,10 @@ struct Checker::Impl final : detail::ReaderSink {
   void on_event(const detail::EventView& event, std::uint64_t line) override {
     const EventRole* role = plan.find_event(event.name);
     has_sequence = false;
+    walk_properties(event, role);
     // FP002: the invocation key (and the order value, when declared) must be there.
     simdjson::dom::element value;
-    bool key_ok = key_pointer.resolve(event, value);
+    bool key_ok = find(key_pointer, key_slot, event, value);
     if (key_ok) {
       std::string_view text;
       if (value.get(text) == simdjson::SUCCESS) {
@@ -223,7 +357,7 @@ struct Checker::Impl final : detail::ReaderSink {
     }
     if (order_pointer) {
       std::optional<std::int64_t> order;
-      bool present = order_pointer->resolve(event, value);
+      bool present = find(*order_pointer, order_slot, event, value);
       if (present) order = detail::integer_value(value);
       if (!order) {
         Violation v = envelope(event, line, role, &key);
@@ -255,18 +389,16 @@ struct Checker::Impl final : detail::ReaderSink {
     if (findings.on(Rule::fp006)) {
       simdjson::dom::element properties = event.has_properties ? event.properties : empty_object;
       if (plan.base_properties) {
-        check_schema(*plan.base_properties, properties, event, line, role, &invocation_key,
-                     "the base-property schema");
+        check_schema(*plan.base_properties, base_walk, properties, event, line, role,
+                     &invocation_key, "the base-property schema");
       }
       if (role && role->declaration && role->declaration->schema) {
-        check_schema(*role->declaration->schema, properties, event, line, role, &invocation_key,
-                     "its schema");
+        check_schema(*role->declaration->schema, own_walk, properties, event, line, role,
+                     &invocation_key, "its schema");
       }
     }
-    // FP008: personal data anywhere inside the properties.
-    if (pii_on && event.has_properties) {
-      pii_findings.clear();
-      pii.scan(event.properties, pii_findings);
+    // FP008: personal data anywhere inside the properties (found by the walk).
+    if (pii_on) {
       for (const auto& finding : pii_findings) {
         Violation v = envelope(event, line, role, &invocation_key);
         v.message = finding.pattern.empty()
@@ -297,7 +429,6 @@ struct Checker::Impl final : detail::ReaderSink {
     bool is_terminal =
         role && (role->kind == EventRole::Kind::completed ||
                  role->kind == EventRole::Kind::aborted || role->kind == EventRole::Kind::failed);
-    gather(event);
     if (is_terminal) {
       const Flow& flow = plan.flows[static_cast<std::size_t>(role->flow)];
       const TerminalSlots& slots = terminal_slots[static_cast<std::size_t>(role->flow)];
@@ -358,12 +489,16 @@ struct Checker::Impl final : detail::ReaderSink {
     std::vector<std::uint32_t> implied;  ///< parallel to Engine::implied_properties(flow)
   };
   std::vector<std::string> wanted_names;
-  std::uint64_t wanted_lengths = 0;  ///< detail::length_bit of each wanted name
   std::vector<simdjson::dom::element> wanted_values;
   std::vector<unsigned char> wanted_found;
   std::vector<std::uint32_t> constant_slots;  ///< parallel to Plan::invocation_constant
   std::vector<TerminalSlots> terminal_slots;  ///< per flow
-  std::vector<SchemaError> schema_errors;
+  std::uint32_t key_slot = kNoSlot;           ///< the invocation key's slot, when it is a property
+  std::uint32_t order_slot = kNoSlot;         ///< the same for the order value
+  SchemaWalk base_walk, own_walk;
+  std::unordered_map<const EventRole*, PropertyTable> tables;  ///< never moves its values
+  const EventRole* last_role = nullptr;
+  const PropertyTable* last_table = nullptr;
   PatternMemos pattern_memos;
   std::vector<detail::PiiFinding> pii_findings;
   simdjson::dom::parser empty_parser;

@@ -815,7 +815,8 @@ class Generator {
         events[i][pointer] = events[i][pointer].get<std::int64_t>() + 1;
       }
       return true;
-    }    return false;
+    }
+    return false;
   }
 
   static constexpr const char* bad_error = "connection refused: dial tcp 10.0.0.7:443";

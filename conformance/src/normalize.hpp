@@ -53,6 +53,11 @@ class CompiledPointer {
   bool resolve(const EventView& event, simdjson::dom::element& out) const;
   const std::string& text() const { return text_; }
   bool empty() const { return text_.empty(); }
+  /// The member of `properties` it names when it is one plain token below it ("/properties/x"),
+  /// else null: a caller that walks `properties` anyway can pick the value up on the way.
+  const std::string* property_key() const {
+    return in_properties_ && single_ ? &single_key_ : nullptr;
+  }
 
  private:
   std::string text_;

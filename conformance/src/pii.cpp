@@ -157,24 +157,7 @@ void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<
     }
     case simdjson::dom::element_type::OBJECT:
       for (auto field : simdjson::dom::object(value.get_object().value_unsafe())) {
-        const std::uint64_t bit = length_bit(field.key.size());
-        if ((allow_lengths_ & bit) && key_allowed(field.key)) continue;
-        const Step step{at, field.key, 0, false};
-        if ((deny_lengths_ & bit) && key_denied(field.key)) {
-          std::string path;
-          render(&step, path);
-          out.push_back({std::move(path), std::string()});
-        } else {
-          switch (field.value.type()) {
-            case simdjson::dom::element_type::STRING:
-            case simdjson::dom::element_type::OBJECT:
-            case simdjson::dom::element_type::ARRAY:
-              walk(field.value, &step, out);
-              break;
-            default:
-              break;  // numbers, booleans and null carry no personal data
-          }
-        }
+        member(key_rule(field.key), field.key, field.value, at, out);
       }
       return;
     case simdjson::dom::element_type::ARRAY: {
@@ -190,8 +173,41 @@ void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<
   }
 }
 
+PiiScanner::KeyRule PiiScanner::key_rule(std::string_view key) const {
+  const std::uint64_t bit = length_bit(key.size());
+  if ((allow_lengths_ & bit) && key_allowed(key)) return KeyRule::allowed;
+  if ((deny_lengths_ & bit) && key_denied(key)) return KeyRule::denied;
+  return KeyRule::scan;
+}
+
+void PiiScanner::member(KeyRule rule, std::string_view key, simdjson::dom::element value,
+                        const Step* at, std::vector<PiiFinding>& out) {
+  if (rule == KeyRule::allowed) return;
+  const Step step{at, key, 0, false};
+  if (rule == KeyRule::denied) {
+    std::string path;
+    render(&step, path);
+    out.push_back({std::move(path), std::string()});
+    return;
+  }
+  switch (value.type()) {
+    case simdjson::dom::element_type::STRING:
+    case simdjson::dom::element_type::OBJECT:
+    case simdjson::dom::element_type::ARRAY:
+      walk(value, &step, out);
+      break;
+    default:
+      break;  // numbers, booleans and null carry no personal data
+  }
+}
+
 void PiiScanner::scan(simdjson::dom::element properties, std::vector<PiiFinding>& out) {
   walk(properties, nullptr, out);
+}
+
+void PiiScanner::scan_member(KeyRule rule, std::string_view key, simdjson::dom::element value,
+                             std::vector<PiiFinding>& out) {
+  member(rule, key, value, nullptr, out);
 }
 
 }  // namespace flowproof::conformance::detail

@@ -45,6 +45,15 @@ class PiiScanner {
   ~PiiScanner();
   /// Appends every finding inside `properties` (an object).
   void scan(simdjson::dom::element properties, std::vector<PiiFinding>& out);
+  /// What the rules say about a member's key: skip it (an allowed key), report it (a denied key),
+  /// or scan its value.
+  enum class KeyRule : unsigned char { scan, allowed, denied };
+  KeyRule key_rule(std::string_view key) const;
+  /// The same for one member of `properties`, for a caller that walks them itself: calling it for
+  /// every member in order appends exactly what scan() appends. `rule` is key_rule(key), which a
+  /// caller may have worked out once and kept.
+  void scan_member(KeyRule rule, std::string_view key, simdjson::dom::element value,
+                   std::vector<PiiFinding>& out);
   /// Index of the first deny pattern the text matches, or -1.
   int match(std::string_view text);
   /// The built-in default patterns (name, RE2 expression).
@@ -57,6 +66,8 @@ class PiiScanner {
   struct Step;
   static void render(const Step* step, std::string& out);
   void walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out);
+  void member(KeyRule rule, std::string_view key, simdjson::dom::element value, const Step* at,
+              std::vector<PiiFinding>& out);
 
   std::vector<std::string> deny_keys_;  ///< lower case
   std::vector<std::string> allow_keys_;

@@ -87,74 +87,88 @@ class IstreamSource final : public ByteSource {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // The bytes that tell most keys apart, loaded once: for keys of up to 8 bytes all of them (two
-// overlapping loads), for longer keys the first and last 4.
+// overlapping loads), for longer keys the first and last 4; mixed with the size. Equal keys have
+// equal heads, so keys whose heads all differ are all different.
 std::uint64_t key_head(std::string_view key) {
   const char* p = key.data();
   const std::size_t n = key.size();
+  std::uint64_t out = 0;
   if (n >= 4) {
     std::uint32_t lo, hi;
     std::memcpy(&lo, p, 4);
     std::memcpy(&hi, p + n - 4, 4);
-    return lo | (std::uint64_t{hi} << 32);
+    out = lo | (std::uint64_t{hi} << 32);
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      out |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
   }
-  std::uint64_t out = 0;
-  for (std::size_t i = 0; i < n; ++i)
-    out |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-  return out;
+  return out ^ (std::uint64_t{n} * 0x9E3779B97F4A7C15ull);
 }
 
 bool is_container(simdjson::dom::element_type type) {
   return type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY;
 }
 
+// Of the keys of one object, the smallest that is there twice; null when none is.
+const std::string_view* smallest_twice(std::vector<KeyProbe>& keys,
+                                       std::vector<std::string_view>& sorted) {
+  if (keys.size() <= kPairwiseKeys) {
+    // Few keys (every analytics event): first a test of the heads without early exits (cheap
+    // and easy on the branch predictor), then, only when two heads agree, the exact comparison.
+    bool any = false;
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+      for (std::size_t j = 0; j < i; ++j) any |= keys[i].head == keys[j].head;
+    }
+    if (!any) return nullptr;
+    const std::string_view* smallest = nullptr;
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+      const KeyProbe& a = keys[i];
+      for (std::size_t j = 0; j < i; ++j) {
+        const KeyProbe& b = keys[j];
+        if (a.head == b.head && same_text(a.key, b.key)) {
+          if (smallest == nullptr || a.key < *smallest) smallest = &a.key;
+          break;
+        }
+      }
+    }
+    return smallest;
+  }
+  sorted.clear();
+  for (const KeyProbe& probe : keys) sorted.push_back(probe.key);
+  std::sort(sorted.begin(), sorted.end());
+  auto twice = std::adjacent_find(sorted.begin(), sorted.end());
+  return twice != sorted.end() ? &*twice : nullptr;
+}
+
+}  // namespace
+
 // The JSON pointer of the first object (the value itself or anything inside it) that holds a key
 // twice, with that key appended; empty when there is none. A producer's duplicate key is read
 // differently by different consumers (simdjson finds the first, JavaScript keeps the last), so
 // the checker refuses to guess. Depth is bounded by the parser's max_depth.
-std::string duplicate_key(simdjson::dom::element value, std::vector<KeyProbe>& keys) {
+std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch) {
   if (value.is_object()) {
     simdjson::dom::object object = value.get_object().value_unsafe();
-    keys.clear();
+    scratch.keys.clear();
     bool nested = false;
     for (auto field : object) {
-      keys.push_back({field.key, key_head(field.key)});
+      scratch.keys.push_back({field.key, key_head(field.key)});
       nested = nested || is_container(field.value.type());
     }
-    if (keys.size() <= kPairwiseKeys) {
-      // Few keys (every analytics event): compare pairs, cheapest test first, no sorting. Of
-      // several duplicated keys the smallest is named, as the sorted pass below does.
-      const std::string_view* smallest = nullptr;
-      for (std::size_t i = 1; i < keys.size(); ++i) {
-        const KeyProbe& a = keys[i];
-        for (std::size_t j = 0; j < i; ++j) {
-          const KeyProbe& b = keys[j];
-          if (a.head == b.head && same_text(a.key, b.key)) {
-            if (smallest == nullptr || a.key < *smallest) smallest = &a.key;
-            break;
-          }
-        }
-      }
-      if (smallest != nullptr) return "/" + json_pointer::escape_token(*smallest);
-    } else {
-      std::vector<std::string_view> sorted;
-      sorted.reserve(keys.size());
-      for (const KeyProbe& probe : keys) sorted.push_back(probe.key);
-      std::sort(sorted.begin(), sorted.end());
-      if (auto twice = std::adjacent_find(sorted.begin(), sorted.end()); twice != sorted.end()) {
-        return "/" + json_pointer::escape_token(*twice);
-      }
+    if (const std::string_view* twice = smallest_twice(scratch.keys, scratch.sorted)) {
+      return "/" + json_pointer::escape_token(*twice);
     }
     if (!nested) return {};
     for (auto field : object) {
       if (!is_container(field.value.type())) continue;
-      std::string inner = duplicate_key(field.value, keys);
+      std::string inner = duplicate_key(field.value, scratch);
       if (!inner.empty()) return "/" + json_pointer::escape_token(field.key) + inner;
     }
   } else if (value.is_array()) {
     std::size_t index = 0;
     for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
       if (is_container(item.type())) {
-        std::string inner = duplicate_key(item, keys);
+        std::string inner = duplicate_key(item, scratch);
         if (!inner.empty()) return "/" + std::to_string(index) + inner;
       }
       ++index;
@@ -162,8 +176,6 @@ std::string duplicate_key(simdjson::dom::element value, std::vector<KeyProbe>& k
   }
   return {};
 }
-
-}  // namespace
 
 std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) {
   std::string name = path.string();

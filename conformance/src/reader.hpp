@@ -29,6 +29,17 @@ struct KeyProbe {
   std::uint64_t head;
 };
 
+/// Reused buffers of duplicate_key().
+struct DuplicateKeyScratch {
+  std::vector<KeyProbe> keys;
+  std::vector<std::string_view> sorted;  ///< for objects with many keys
+};
+
+/// The JSON pointer of the first object (`value` itself or anything inside it, in document order)
+/// that holds a key twice, that key appended (the smallest such key of that object); empty when
+/// there is none.
+std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch);
+
 /// A source of raw bytes (a file, a gzip file, standard input, an istream).
 class ByteSource {
  public:
@@ -89,7 +100,7 @@ class Reader {
   simdjson::dom::parser parser_;
   ReaderCounters counters_;
   EventView view_;
-  std::vector<KeyProbe> keys_;  // scratch for the duplicate-key check
+  DuplicateKeyScratch keys_;  // scratch for the duplicate-key check
   // Per unit: the first problem found and whether anything was carried.
   std::string problem_;
   bool has_problem_ = false;

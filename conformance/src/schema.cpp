@@ -327,55 +327,65 @@ void fail(std::vector<SchemaError>* errors, const Path& path, std::string messag
 bool validate_node(const Node& node, element value, const Path& path,
                    std::vector<SchemaError>* errors, PatternMemos* memos);
 
-bool validate_object(const Node& node, simdjson::dom::object object, const Path& path,
+// One member of an object against the object keywords of `node`; false when it breaks them.
+// validate_object and ObjectSchema::member share it, so both walks give the same errors.
+bool validate_member(const Node& node, ObjectSchema::State& state, const PropertyEntry* entry,
+                     std::string_view key, element value, const Path& path,
                      std::vector<SchemaError>* errors, PatternMemos* memos) {
-  bool ok = true;
-  const std::size_t required_count = node.required.size();
-  std::uint64_t seen_bits = 0;  // required slots seen, when there are at most 64
-  std::size_t seen = 0;
-  for (auto field : object) {
-    const PropertyEntry* entry = node.find_key(field.key);
-    if (entry != nullptr && entry->required_slot >= 0 && entry->required_slot < 64) {
-      const std::uint64_t bit = std::uint64_t{1} << entry->required_slot;
-      if (!(seen_bits & bit)) {
-        seen_bits |= bit;
-        ++seen;
-      }
-    }
-    if (entry != nullptr && entry->schema != nullptr) {
-      const Path child{&path, field.key};
-      if (!validate_node(*entry->schema, field.value, child, errors, memos)) {
-        ok = false;
-        if (errors == nullptr) return false;
-      }
-      continue;
-    }
-    // Not described by `properties`: additionalProperties decides.
-    if (!node.additional_allowed) {
-      const Path child{&path, field.key};
-      fail(errors, child, "property \"" + std::string(field.key) + "\" is not allowed");
-      ok = false;
-      if (errors == nullptr) return false;
-    } else if (node.additional != nullptr) {
-      const Path child{&path, field.key};
-      if (!validate_node(*node.additional, field.value, child, errors, memos)) {
-        ok = false;
-        if (errors == nullptr) return false;
-      }
+  if (entry != nullptr && entry->required_slot >= 0 && entry->required_slot < 64) {
+    const std::uint64_t bit = std::uint64_t{1} << entry->required_slot;
+    if (!(state.required_seen & bit)) {
+      state.required_seen |= bit;
+      ++state.seen;
     }
   }
+  if (entry != nullptr && entry->schema != nullptr) {
+    const Path child{&path, key};
+    return validate_node(*entry->schema, value, child, errors, memos);
+  }
+  // Not described by `properties`: additionalProperties decides.
+  if (!node.additional_allowed) {
+    const Path child{&path, key};
+    fail(errors, child, "property \"" + std::string(key) + "\" is not allowed");
+    return false;
+  }
+  if (node.additional != nullptr) {
+    const Path child{&path, key};
+    return validate_node(*node.additional, value, child, errors, memos);
+  }
+  return true;
+}
+
+// `required`, once every member has been seen; false when a name is missing.
+bool validate_required(const Node& node, const ObjectSchema::State& state,
+                       simdjson::dom::object object, const Path& path,
+                       std::vector<SchemaError>* errors) {
+  const std::size_t required_count = node.required.size();
   const std::size_t fast_slots = std::min<std::size_t>(required_count, 64);
-  if (seen < fast_slots || required_count > 64) {
-    // Slow path (a property is missing, or the list is too long for the bit set): look each up.
-    for (const std::string& name : node.required) {
-      if (object.at_key(name).error() != simdjson::SUCCESS) {
-        fail(errors, path, "missing required property \"" + name + "\"");
-        ok = false;
-        if (errors == nullptr) return false;
-      }
+  if (state.seen >= fast_slots && required_count <= 64) return true;
+  // Slow path (a property is missing, or the list is too long for the bit set): look each up.
+  bool ok = true;
+  for (const std::string& name : node.required) {
+    if (object.at_key(name).error() != simdjson::SUCCESS) {
+      fail(errors, path, "missing required property \"" + name + "\"");
+      ok = false;
+      if (errors == nullptr) return false;
     }
   }
   return ok;
+}
+
+bool validate_object(const Node& node, simdjson::dom::object object, const Path& path,
+                     std::vector<SchemaError>* errors, PatternMemos* memos) {
+  ObjectSchema::State state;
+  for (auto field : object) {
+    if (!validate_member(node, state, node.find_key(field.key), field.key, field.value, path,
+                         errors, memos)) {
+      state.ok = false;
+      if (errors == nullptr) return false;
+    }
+  }
+  return validate_required(node, state, object, path, errors) && state.ok;
 }
 
 bool validate_node(const Node& start, element value, const Path& path,
@@ -546,6 +556,45 @@ bool validate_node(const Node& start, element value, const Path& path,
   return ok;
 }
 
+// The root of a plain object schema, member by member (see ObjectSchema).
+class ObjectMembers final : public ObjectSchema {
+ public:
+  explicit ObjectMembers(const Node& node) : node_(node) {}
+
+  std::vector<std::string_view> names() const override {
+    std::vector<std::string_view> out;
+    for (const PropertyEntry& entry : node_.keys) out.push_back(entry.name);
+    return out;
+  }
+
+  Entry find(std::string_view key) const override { return node_.find_key(key); }
+
+  void member(State& state, Entry entry, std::string_view key, element value,
+              std::vector<SchemaError>& errors, PatternMemos* memos) const override {
+    const Path root;
+    if (!validate_member(node_, state, static_cast<const PropertyEntry*>(entry), key, value, root,
+                         &errors, memos)) {
+      state.ok = false;
+    }
+  }
+
+  bool finish(State& state, simdjson::dom::object object,
+              std::vector<SchemaError>& errors) const override {
+    const Path root;
+    if (!validate_required(node_, state, object, root, &errors)) state.ok = false;
+    return state.ok;
+  }
+
+  // Whether validate_node on an object value does nothing but validate_object at this node.
+  static bool plain(const Node& node) {
+    return !node.never && (node.types == 0 || (node.types & kObject) != 0) && !node.enum_values &&
+           !node.const_value && node.any_of.empty() && node.ref == nullptr;
+  }
+
+ private:
+  const Node& node_;
+};
+
 class CompiledSchema final : public Schema {
  public:
   bool validate(element value, std::vector<SchemaError>& errors,
@@ -554,8 +603,20 @@ class CompiledSchema final : public Schema {
     return validate_node(*root_, value, root, &errors, memos);
   }
 
+  const ObjectSchema* object_schema() const override { return members_.get(); }
+
+  // Called once the tree is complete.
+  void prepare() {
+    const Node* target = root_;
+    while (target->only_ref) target = target->ref;
+    if (ObjectMembers::plain(*target)) members_ = std::make_unique<ObjectMembers>(*target);
+  }
+
   std::vector<std::unique_ptr<Node>> nodes;
   const Node* root_ = nullptr;
+
+ private:
+  std::unique_ptr<const ObjectMembers> members_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -912,6 +973,7 @@ std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
   compiler.check_cycles();
   if (compiler.problem_count() != 0) return nullptr;
   for (const auto& node : compiled->nodes) finish(*node);
+  compiled->prepare();
   return compiled;
 }
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -38,9 +39,38 @@ struct SchemaError {
   std::string message;  ///< e.g. `"build" is not one of ["free", "grow"]`
 };
 
+/// The member-by-member form of a schema whose root only describes an object's members (`type`
+/// allowing objects, `properties`, `required`, `additionalProperties`; no `enum`, `const`, `anyOf`
+/// or `$ref` beside them). A caller that walks an object for other reasons too (the event path)
+/// visits each member once: member() for every member in document order, then finish(), append
+/// exactly the errors validate() appends, in the same order, and give its answer.
+class ObjectSchema {
+ public:
+  /// What the walk has seen so far; one per object walked.
+  struct State {
+    std::uint64_t required_seen = 0;  ///< bits of the first 64 `required` names seen
+    std::size_t seen = 0;             ///< how many of those bits are set
+    bool ok = true;
+  };
+  /// One of the names `properties` or `required` mentions (opaque); null for any other name.
+  using Entry = const void*;
+  virtual ~ObjectSchema() = default;
+  /// Every name find() knows.
+  virtual std::vector<std::string_view> names() const = 0;
+  virtual Entry find(std::string_view key) const = 0;
+  /// One member; `entry` is find(key), which a caller may have looked up once and kept.
+  virtual void member(State& state, Entry entry, std::string_view key, simdjson::dom::element value,
+                      std::vector<SchemaError>& errors, PatternMemos* memos) const = 0;
+  /// The `required` check; returns the answer for the whole object.
+  virtual bool finish(State& state, simdjson::dom::object object,
+                      std::vector<SchemaError>& errors) const = 0;
+};
+
 class Schema {
  public:
   virtual ~Schema() = default;
+  /// The member-by-member form, or null when the root is not a plain object schema.
+  virtual const ObjectSchema* object_schema() const { return nullptr; }
   /// Validates a value, appending each error; returns true when the value is valid. `memos`
   /// (optional) remembers `pattern` answers across calls.
   virtual bool validate(simdjson::dom::element value, std::vector<SchemaError>& errors,

@@ -68,6 +68,30 @@ TEST(Pii, FirstMatchingPatternInPlanOrderNamesTheFinding) {
   }
 }
 
+TEST(Pii, MemberByMemberFindsWhatScanFinds) {
+  PiiScanner scanner(rules());
+  simdjson::dom::parser parser;
+  const std::string text =
+      R"({"EMAIL":"x","invocation_id":"a@b.example","note":{"to":"c@d.example","email":1},)"
+      R"("list":["e@f.example",{"Email":null}],"n":3,"plain":"ok"})";
+  simdjson::dom::element properties = parse(parser, text);
+  std::vector<PiiFinding> whole, walked;
+  scanner.scan(properties, whole);
+  const simdjson::dom::object members = properties.get_object().value();  // not a temporary
+  for (auto field : members) {
+    scanner.scan_member(scanner.key_rule(field.key), field.key, field.value, walked);
+  }
+  ASSERT_EQ(whole.size(), 5u);
+  ASSERT_EQ(walked.size(), whole.size());
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    EXPECT_EQ(walked[i].path, whole[i].path);
+    EXPECT_EQ(walked[i].pattern, whole[i].pattern);
+  }
+  EXPECT_EQ(scanner.key_rule("invocation_id"), PiiScanner::KeyRule::allowed);
+  EXPECT_EQ(scanner.key_rule("eMail"), PiiScanner::KeyRule::denied);
+  EXPECT_EQ(scanner.key_rule("emails"), PiiScanner::KeyRule::scan);
+}
+
 TEST(Pii, BuiltInDefaults) {
   PiiRules none;
   none.built_in = true;

@@ -156,5 +156,39 @@ TEST(Reader, DuplicateKeyNamesTheSmallestDuplicatedKey) {
   EXPECT_THAT(sink.malformed[1].second, HasSubstr("duplicate key at /properties/x/1/k"));
 }
 
+std::string duplicate_in(const std::string& json) {
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(json).value();
+  DuplicateKeyScratch scratch;
+  return duplicate_key(root, scratch);
+}
+
+TEST(DuplicateKey, KeysThatShareTheirHeadsAreStillDifferent) {
+  // Same size, same first and last four bytes: the quick test of heads agrees, the exact one not.
+  EXPECT_EQ(duplicate_in(R"({"abcdXXefgh":1,"abcdYYefgh":2})"), "");
+  EXPECT_EQ(duplicate_in(R"({"abcdXXefgh":1,"abcdYYefgh":2,"abcdXXefgh":3})"), "/abcdXXefgh");
+  // Short keys (under four bytes) and keys that differ only in size.
+  EXPECT_EQ(duplicate_in(R"({"a":1,"ab":2,"abc":3,"":4,"abcabc":5})"), "");
+  EXPECT_EQ(duplicate_in(R"({"":1,"a":2,"":3})"), "/");
+  EXPECT_EQ(duplicate_in(R"({"x~y/z":1,"x~y/z":2})"), "/x~0y~1z");
+}
+
+TEST(DuplicateKey, FirstObjectInDocumentOrderThenSmallestKey) {
+  EXPECT_EQ(duplicate_in(R"({"z":{"b":1,"b":2},"a":[{"c":1,"c":2}]})"), "/z/b");
+  EXPECT_EQ(duplicate_in(R"({"a":[1,{"q":1},{"c":1,"d":1,"d":2,"c":2}]})"), "/a/2/c");
+  EXPECT_EQ(duplicate_in(R"([{"k":1},[{"k":1,"k":2}]])"), "/1/0/k");
+  EXPECT_EQ(duplicate_in(R"({"a":{"b":{"c":{}}},"d":[[]]})"), "");
+}
+
+TEST(DuplicateKey, ObjectsWithManyKeysAreSortedInstead) {
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i)
+    many += "\"key" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  std::string distinct = many;
+  distinct.back() = '}';
+  EXPECT_EQ(duplicate_in(distinct), "");
+  EXPECT_EQ(duplicate_in(many + "\"key7\":0,\"key12\":0}"), "/key12");  // the smallest of two
+}
+
 }  // namespace
 }  // namespace flowproof::conformance::detail

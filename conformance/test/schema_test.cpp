@@ -326,3 +326,84 @@ TEST(Schema, ProblemsInsideADefinitionPointIntoDefinitions) {
 
 }  // namespace
 }  // namespace flowproof::conformance
+
+namespace flowproof::conformance {
+namespace {
+
+// Walks an object's members through Schema::object_schema() the way the event path does.
+bool walk_members(const ObjectSchema& members, const std::string& value,
+                  std::vector<SchemaError>& errors) {
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(value).value();
+  const simdjson::dom::object object = root.get_object().value();
+  ObjectSchema::State state;
+  PatternMemos memos;
+  for (auto field : object) {
+    members.member(state, members.find(field.key), field.key, field.value, errors, &memos);
+  }
+  return members.finish(state, object, errors);
+}
+
+TEST(ObjectSchema, MemberByMemberGivesValidatesAnswerAndErrors) {
+  const std::string definitions = R"({"plan": {"enum": ["free", "grow"]},
+                                       "app": {"type": "object",
+                                               "properties": {"plan": {"$ref": "#/definitions/plan"}},
+                                               "required": ["plan"]}})";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      {R"({"type": "object"})", {"{}", R"({"a": 1})"}},
+      {R"({"properties": {"a": {"type": "integer", "minimum": 1}, "b": {"pattern": "^x"}},
+          "required": ["a", "c"]})",
+       {"{}", R"({"a": 1, "c": null})", R"({"a": 0, "b": "y", "d": [1]})",
+        R"({"c": 1, "b": "x", "a": 2.0})"}},
+      {R"({"type": ["object", "null"], "properties": {"a": {"type": "string"}},
+          "additionalProperties": false})",
+       {R"({"a": "x"})", R"({"a": "x", "b": 1, "c": 2})", R"({"b": {"c": 1}})"}},
+      {R"({"properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}})",
+       {R"({"a": "x", "b": 1})", R"({"a": 1, "b": "y", "c": 3})"}},
+      {R"({"$ref": "#/definitions/app"})", {R"({"plan": "free"})", R"({"plan": "build"})", "{}"}},
+      {R"({"required": ["only_required"], "additionalProperties": false})",
+       {R"({"only_required": 1})", "{}", R"({"x": 1})"}},
+  };
+  for (const auto& [text, values] : cases) {
+    auto schema = compile(text, definitions);
+    ASSERT_NE(schema, nullptr) << text;
+    const ObjectSchema* members = schema->object_schema();
+    ASSERT_NE(members, nullptr) << text << " is a plain object schema";
+    for (const std::string& value : values) {
+      std::vector<SchemaError> walked;
+      const bool walked_ok = walk_members(*members, value, walked);
+      simdjson::dom::parser parser;
+      std::vector<SchemaError> whole;
+      const bool whole_ok = schema->validate(parser.parse(value).value(), whole);
+      EXPECT_EQ(walked_ok, whole_ok) << text << " on " << value;
+      ASSERT_EQ(walked.size(), whole.size()) << text << " on " << value;
+      for (std::size_t i = 0; i < whole.size(); ++i) {
+        EXPECT_EQ(walked[i].pointer, whole[i].pointer) << text << " on " << value;
+        EXPECT_EQ(walked[i].message, whole[i].message) << text << " on " << value;
+      }
+    }
+  }
+}
+
+TEST(ObjectSchema, NamesAndFindCoverPropertiesAndRequired) {
+  auto schema = compile(R"({"properties": {"a": {}, "b": {}}, "required": ["a", "c"]})");
+  ASSERT_NE(schema, nullptr);
+  const ObjectSchema* members = schema->object_schema();
+  ASSERT_NE(members, nullptr);
+  EXPECT_THAT(members->names(), ElementsAre("a", "b", "c"));
+  EXPECT_NE(members->find("c"), nullptr);
+  EXPECT_EQ(members->find("d"), nullptr);
+}
+
+TEST(ObjectSchema, OnlyPlainObjectRootsAreWalkedMemberByMember) {
+  for (const char* text : {R"({"type": "string"})", R"({"enum": [{}]})", R"({"const": {}})",
+                           "false", R"({"anyOf": [{"type": "object"}]})",
+                           R"({"$ref": "#/definitions/o", "properties": {"a": {}}})"}) {
+    auto schema = compile(text, R"({"o": {"type": "object"}})");
+    ASSERT_NE(schema, nullptr) << text;
+    EXPECT_EQ(schema->object_schema(), nullptr) << text;
+  }
+}
+
+}  // namespace
+}  // namespace flowproof::conformance
