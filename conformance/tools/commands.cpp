@@ -6,8 +6,8 @@
 #include <flowproof/conformance/generator.hpp>
 #include <flowproof/conformance/plan.hpp>
 #include <flowproof/conformance/reporter.hpp>
-#include <flowproof/conformance/suite.hpp>
 #include <flowproof/conformance/rules.hpp>
+#include <flowproof/conformance/suite.hpp>
 
 #include <unistd.h>
 

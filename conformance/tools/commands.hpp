@@ -23,8 +23,8 @@ struct CheckCommand {
   std::vector<std::string> reports;  ///< FORMAT=PATH
   bool require_coverage = false;
   std::optional<double> min_coverage;
-  std::vector<std::string> severities;  ///< RULE=LEVEL
-  std::vector<std::string> labels;      ///< INVOCATION=NAME
+  std::vector<std::string> severities;   ///< RULE=LEVEL
+  std::vector<std::string> labels;       ///< INVOCATION=NAME
   std::vector<std::string> label_files;  ///< --labels FILE: suite labels sidecars (suite.hpp)
   bool no_progress = false;
   std::vector<std::string> inputs;

@@ -70,9 +70,10 @@ int main(int argc, char** argv) {
   CLI::App* check_app =
       app.add_subcommand("check", "Check event streams against a plan and write reports");
   check_app->add_option("--plan", check.plan, "The tracking plan (JSON)")->required();
-  check_app->add_option("--report", check.reports,
-                        "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most "
-                        "once; PATH - is standard output). Default: text to standard output");
+  check_app->add_option(
+      "--report", check.reports,
+      "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most "
+      "once; PATH - is standard output). Default: text to standard output");
   check_app->add_flag("--require-coverage", check.require_coverage,
                       "Turn the coverage rules FP201/FP202 on at error severity");
   check_app

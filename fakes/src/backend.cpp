@@ -36,7 +36,8 @@ std::string_view to_string(Outcome outcome) {
 std::string Response::describe() const {
   std::string out = std::string(to_string(outcome)) + " " + std::to_string(status);
   if (!message.empty()) {
-    // Appended in two steps: `" " + quote(...)` trips GCC 12's -Wrestrict false positive in Release.
+    // Appended in two steps: `" " + quote(...)` trips GCC 12's -Wrestrict false positive in
+    // Release.
     out += ' ';
     out += quote(message);
   }

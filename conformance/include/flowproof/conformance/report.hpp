@@ -19,9 +19,9 @@ namespace flowproof::conformance {
 
 /// One event a finding rests on.
 struct Location {
-  std::string input;                    ///< input name as given ("-" for standard input)
-  std::uint64_t line = 0;               ///< 1-based line number within the input
-  std::optional<std::int64_t> sequence; ///< the order value, when the plan declares one
+  std::string input;                     ///< input name as given ("-" for standard input)
+  std::uint64_t line = 0;                ///< 1-based line number within the input
+  std::optional<std::int64_t> sequence;  ///< the order value, when the plan declares one
 };
 
 struct Violation {
@@ -60,7 +60,8 @@ struct FlowCoverage {
 
 struct Summary {
   std::uint64_t inputs = 0;
-  std::uint64_t lines = 0;      ///< every line read (lines = events-bearing + skipped + malformed + blank)
+  std::uint64_t lines =
+      0;  ///< every line read (lines = events-bearing + skipped + malformed + blank)
   std::uint64_t events = 0;     ///< events checked (a batch line contributes each element)
   std::uint64_t skipped = 0;    ///< non-track calls (identify, page, ...) counted and not checked
   std::uint64_t malformed = 0;  ///< lines or elements that broke FP001
@@ -86,9 +87,9 @@ struct Report {
   std::string plan_sha256;
   std::vector<std::string> inputs;  ///< input names in the order read
   Summary summary;
-  std::vector<RuleCount> rules;      ///< every rule with at least one violation, in id order
-  std::vector<Violation> violations; ///< ordered by input, then line
-  std::vector<std::pair<std::string, FlowOutcomes>> flows;     ///< in plan order
+  std::vector<RuleCount> rules;       ///< every rule with at least one violation, in id order
+  std::vector<Violation> violations;  ///< ordered by input, then line
+  std::vector<std::pair<std::string, FlowOutcomes>> flows;  ///< in plan order
   std::vector<Waiver> unused_waivers;
   std::vector<std::pair<std::string, FlowCoverage>> coverage;  ///< in plan order
   /// Timelines of the invocations that have findings (at most a bounded number), by invocation.
@@ -99,11 +100,11 @@ struct Report {
   /// absent) -> the first invocations that reached it (at most 20 each, in the order reached).
   /// The coverage matrix (coverage.hpp) names the tests behind each outcome from these.
   std::map<std::string, std::map<std::string, std::vector<std::string>>> outcome_invocations;
-  /// Effective severity of rules in this run (the plan's `rules`, then overrides), when the producer
-  /// knows it (annotate_report fills it); reporters fall back to the catalogue defaults.
+  /// Effective severity of rules in this run (the plan's `rules`, then overrides), when the
+  /// producer knows it (annotate_report fills it); reporters fall back to the catalogue defaults.
   std::map<std::string, Severity> rule_severities;
-  /// Flow id -> ids of flow rules that cannot apply to it (FP107 where no `failed` is declared, ...),
-  /// when known (annotate_report fills it); the JUnit report marks those `<skipped/>`.
+  /// Flow id -> ids of flow rules that cannot apply to it (FP107 where no `failed` is declared,
+  /// ...), when known (annotate_report fills it); the JUnit report marks those `<skipped/>`.
   std::map<std::string, std::vector<std::string>> inapplicable_rules;
 
   /// No non-waived violation of error severity.

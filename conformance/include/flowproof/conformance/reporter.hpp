@@ -19,7 +19,8 @@
 namespace flowproof::conformance {
 
 struct ReporterOptions {
-  bool colour = false;  ///< ANSI colour (text only; the command turns it on for a tty without NO_COLOR)
+  bool colour =
+      false;  ///< ANSI colour (text only; the command turns it on for a tty without NO_COLOR)
   std::size_t max_findings_per_rule = 20;  ///< Markdown/HTML: first findings of each rule
 };
 
