@@ -113,16 +113,22 @@ struct Checker::Impl final : detail::ReaderSink {
       }
     }
 
+    // Where a key's search starts: its head, mixed so that the top bits (the index) depend on
+    // every byte of it.
+    static std::uint64_t start(std::string_view key) {
+      return (detail::text_head(key) * 0x9E3779B97F4A7C15ull) >> 40;
+    }
+
     // The slot holding `name`, or the empty one where it would go.
     Slot* place(std::string_view name) {
-      for (std::uint64_t i = detail::text_hash(name);; ++i) {
+      for (std::uint64_t i = start(name);; ++i) {
         Slot& slot = slots[i & mask];
         if (!slot.used || detail::same_text(slot.name, name)) return &slot;
       }
     }
 
     const Slot* find(std::string_view key) const {
-      for (std::uint64_t i = detail::text_hash(key);; ++i) {
+      for (std::uint64_t i = start(key);; ++i) {
         const Slot& slot = slots[i & mask];
         if (!slot.used) return nullptr;
         if (detail::same_text(slot.name, key)) return &slot;

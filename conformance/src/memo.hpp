@@ -61,6 +61,25 @@ inline std::uint64_t length_bit(std::size_t size) noexcept {
   return std::uint64_t{1} << (size < 63 ? size : 63);
 }
 
+/// The bytes that tell most short texts (keys) apart, loaded at once, mixed with the size: for
+/// texts of 4 bytes or more the first and last 4, for shorter ones all of them. Equal texts have
+/// equal heads, so texts whose heads differ are different; a cheap hash for a few keys.
+inline std::uint64_t text_head(std::string_view text) noexcept {
+  const char* p = text.data();
+  const std::size_t n = text.size();
+  std::uint64_t out = 0;
+  if (n >= 4) {
+    std::uint32_t lo, hi;
+    std::memcpy(&lo, p, 4);
+    std::memcpy(&hi, p + n - 4, 4);
+    out = lo | (std::uint64_t{hi} << 32);
+  } else {
+    for (std::size_t i = 0; i < n; ++i)
+      out |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
+  }
+  return out ^ (std::uint64_t{n} * 0x9E3779B97F4A7C15ull);
+}
+
 /// A 64-bit hash of a text (multiply-mix over 8-byte words); good enough for tables, not crypto.
 inline std::uint64_t text_hash(std::string_view text) noexcept {
   constexpr std::uint64_t kMul = 0x9E3779B97F4A7C15ull;

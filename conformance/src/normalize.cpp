@@ -59,61 +59,73 @@ void append_number(double value, std::string& out) {
 
 }  // namespace
 
-ViewResult make_event_view(simdjson::dom::element element, EventView& view) {
-  view.root = element;
-  simdjson::dom::object object = element.get_object().value_unsafe();
-  view.has_properties = false;
-  // One pass over the members; each keeps its first occurrence, as a look-up by name would.
-  enum : unsigned { kEventType, kEventProperties, kType, kEvent, kProperties, kCount };
-  static constexpr std::string_view kNames[kCount] = {"event_type", "event_properties", "type",
-                                                      "event", "properties"};
-  simdjson::dom::element found[kCount];
-  unsigned seen = 0;
+void find_top_members(simdjson::dom::object object, TopMembers& out) {
+  using M = TopMembers;
+  static constexpr std::string_view kNames[M::kCount] = {
+      "event_type", "event_properties", "type", "event", "properties", "batch", "events"};
+  out.seen = 0;
   for (auto field : object) {
     const std::string_view key = field.key;
-    unsigned i = kCount;
-    switch (key.size()) {  // the names differ in size, but for two of size 10
+    unsigned i = M::kCount;
+    switch (key.size()) {  // the names differ in size, but for two pairs
       case 4:
-        i = kType;
+        i = M::kType;
         break;
       case 5:
-        i = kEvent;
+        i = key[0] == 'e' ? M::kEvent : M::kBatch;
+        break;
+      case 6:
+        i = M::kEvents;
         break;
       case 10:
-        i = key[0] == 'e' ? kEventType : kProperties;
+        i = key[0] == 'e' ? M::kEventType : M::kProperties;
         break;
       case 16:
-        i = kEventProperties;
+        i = M::kEventProperties;
         break;
       default:
         continue;
     }
-    if (!(seen & (1u << i)) && same_bytes(key.data(), kNames[i].data(), key.size())) {
-      found[i] = field.value;
-      seen |= 1u << i;
+    if (!out.has(i) && same_bytes(key.data(), kNames[i].data(), key.size())) {
+      out.found[i] = field.value;
+      out.seen |= 1u << i;
     }
   }
-  auto has = [&](unsigned i) { return (seen & (1u << i)) != 0; };
+}
+
+ViewResult make_event_view(simdjson::dom::element element, EventView& view) {
+  TopMembers members;
+  find_top_members(element.get_object().value_unsafe(), members);
+  return make_event_view(element, members, view);
+}
+
+ViewResult make_event_view(simdjson::dom::element element, const TopMembers& members,
+                           EventView& view) {
+  using M = TopMembers;
+  view.root = element;
+  view.has_properties = false;
+  const simdjson::dom::element* found = members.found;
+  auto has = [&](unsigned i) { return members.has(i); };
   simdjson::dom::element name;
   simdjson::dom::element properties;
-  if (has(kEventType)) {
-    name = found[kEventType];
+  if (has(M::kEventType)) {
+    name = found[M::kEventType];
     view.shape = Shape::amplitude;
-    if (has(kEventProperties)) {
-      properties = found[kEventProperties];
+    if (has(M::kEventProperties)) {
+      properties = found[M::kEventProperties];
       view.has_properties = true;
     }
   } else {
     view.shape = Shape::segment;
-    if (has(kType)) {
+    if (has(M::kType)) {
       std::string_view type;
-      if (found[kType].get(type) != simdjson::SUCCESS) return ViewResult::no_name;
+      if (found[M::kType].get(type) != simdjson::SUCCESS) return ViewResult::no_name;
       if (type != "track") return ViewResult::skipped;
     }
-    if (!has(kEvent)) return ViewResult::no_name;
-    name = found[kEvent];
-    if (has(kProperties)) {
-      properties = found[kProperties];
+    if (!has(M::kEvent)) return ViewResult::no_name;
+    name = found[M::kEvent];
+    if (has(M::kProperties)) {
+      properties = found[M::kProperties];
       view.has_properties = true;
     }
   }

@@ -41,8 +41,30 @@ enum class ViewResult {
   bad_properties  ///< `properties` / `event_properties` present but not an object
 };
 
+/// The top-level members an event object is classified by, found in one pass over it (the first
+/// of each name, as a look-up by name finds): the reader looks for a batch with the same pass.
+struct TopMembers {
+  enum : unsigned {
+    kEventType,
+    kEventProperties,
+    kType,
+    kEvent,
+    kProperties,
+    kBatch,
+    kEvents,
+    kCount
+  };
+  simdjson::dom::element found[kCount];  ///< valid where has()
+  unsigned seen = 0;
+  bool has(unsigned i) const { return (seen & (1u << i)) != 0; }
+};
+void find_top_members(simdjson::dom::object object, TopMembers& out);
+
 /// Classifies a single event object (not a batch or upload) and fills the view.
 ViewResult make_event_view(simdjson::dom::element object, EventView& view);
+/// The same with its top-level members already found.
+ViewResult make_event_view(simdjson::dom::element object, const TopMembers& members,
+                           EventView& view);
 
 /// A JSON pointer into the normalised event, split once so that resolving it allocates nothing.
 class CompiledPointer {

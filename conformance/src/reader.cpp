@@ -86,25 +86,6 @@ class IstreamSource final : public ByteSource {
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
-// The bytes that tell most keys apart, loaded once: for keys of up to 8 bytes all of them (two
-// overlapping loads), for longer keys the first and last 4; mixed with the size. Equal keys have
-// equal heads, so keys whose heads all differ are all different.
-std::uint64_t key_head(std::string_view key) {
-  const char* p = key.data();
-  const std::size_t n = key.size();
-  std::uint64_t out = 0;
-  if (n >= 4) {
-    std::uint32_t lo, hi;
-    std::memcpy(&lo, p, 4);
-    std::memcpy(&hi, p + n - 4, 4);
-    out = lo | (std::uint64_t{hi} << 32);
-  } else {
-    for (std::size_t i = 0; i < n; ++i)
-      out |= std::uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
-  }
-  return out ^ (std::uint64_t{n} * 0x9E3779B97F4A7C15ull);
-}
-
 bool is_container(simdjson::dom::element_type type) {
   return type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY;
 }
@@ -152,7 +133,7 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
     scratch.keys.clear();
     bool nested = false;
     for (auto field : object) {
-      scratch.keys.push_back({field.key, key_head(field.key)});
+      scratch.keys.push_back({field.key, text_head(field.key)});
       nested = nested || is_container(field.value.type());
     }
     if (const std::string_view* twice = smallest_twice(scratch.keys, scratch.sorted)) {
@@ -520,33 +501,19 @@ void Reader::parse_unit(const char* data, std::size_t size, bool padded, std::ui
 }
 
 void Reader::handle_container(simdjson::dom::element element, std::uint64_t line) {
-  simdjson::dom::object object = element.get_object().value_unsafe();
-  // One pass for `batch`, `event_type` and `events` (the first of each, as a look-up finds).
-  simdjson::dom::element batch, events;
-  bool has_batch = false, has_event_type = false, has_events = false;
-  for (auto field : object) {
-    const std::string_view key = field.key;
-    if (!has_batch && same_text(key, "batch")) {
-      has_batch = true;
-      batch = field.value;
-    } else if (!has_event_type && same_text(key, "event_type")) {
-      has_event_type = true;
-    } else if (!has_events && same_text(key, "events")) {
-      has_events = true;
-      events = field.value;
-    }
-  }
+  // One pass for `batch`, `event_type` and `events`, and for the members the event view needs.
+  find_top_members(element.get_object().value_unsafe(), top_);
   simdjson::dom::element list;
   const char* member = nullptr;
-  if (has_batch) {
+  if (top_.has(TopMembers::kBatch)) {
     member = "batch";
-    list = batch;
-  } else if (!has_event_type && has_events) {
+    list = top_.found[TopMembers::kBatch];
+  } else if (!top_.has(TopMembers::kEventType) && top_.has(TopMembers::kEvents)) {
     member = "events";
-    list = events;
+    list = top_.found[TopMembers::kEvents];
   }
   if (member == nullptr) {
-    handle_event(element, line, 0);
+    handle_event(element, line, 0, &top_);
     return;
   }
   if (!list.is_array()) {
@@ -559,19 +526,20 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
       problem(std::string("element ") + std::to_string(index) + " of `" + member +
               "` is not an object");
     } else {
-      handle_event(item, line, index);
+      handle_event(item, line, index, nullptr);
     }
     ++index;
   }
 }
 
-void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index) {
+void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index,
+                          const TopMembers* top) {
   if (std::string pointer = duplicate_key(element, keys_); !pointer.empty()) {
     problem((index == 0 ? std::string("an event") : "event " + std::to_string(index)) +
             " has a duplicate key at " + pointer);
     return;
   }
-  switch (make_event_view(element, view_)) {
+  switch (top ? make_event_view(element, *top, view_) : make_event_view(element, view_)) {
     case ViewResult::skipped:
       ++counters_.skipped;
       ++carried_;

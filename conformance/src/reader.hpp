@@ -91,7 +91,9 @@ class Reader {
   /// Parses one line (or array element); `padded` when SIMDJSON_PADDING bytes follow it.
   void parse_unit(const char* data, std::size_t size, bool padded, std::uint64_t line);
   void handle_container(simdjson::dom::element element, std::uint64_t line);
-  void handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index);
+  /// `top`: the event's top-level members when handle_container found them already.
+  void handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index,
+                    const TopMembers* top);
   void problem(std::string message);
   void tick();
 
@@ -100,6 +102,7 @@ class Reader {
   simdjson::dom::parser parser_;
   ReaderCounters counters_;
   EventView view_;
+  TopMembers top_;            // the top-level members of the object handle_container is at
   DuplicateKeyScratch keys_;  // scratch for the duplicate-key check
   // Per unit: the first problem found and whether anything was carried.
   std::string problem_;
