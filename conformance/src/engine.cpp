@@ -444,7 +444,8 @@ void Engine::process(Invocation& invocation, const EventRecord& record) {
       const Field& value = record.constants[c];
       if (!value.present) continue;
       if (first.state == kAbsent) {
-        std::string entry;
+        std::string& entry = constant_scratch_;
+        entry.clear();
         write_constant(entry, value, record.input, record.line, key);
         invocation.constants.replace(first.begin, first.end - first.begin, entry);
         at = first.begin + entry.size();
@@ -541,6 +542,10 @@ void Engine::started(Invocation& invocation, const EventRecord& record, int flow
   instance.has_sequence = record.has_sequence;
   instance.timestamp = record.timestamp;
   instance.has_timestamp = record.has_timestamp;
+  if (invocation.open.capacity() == 0 && !spare_stacks_.empty()) {
+    invocation.open.swap(spare_stacks_.back());
+    spare_stacks_.pop_back();
+  }
   invocation.open.push_back(std::move(instance));
   set_ended(invocation, flow_index, false);
   ++instances_;
@@ -595,7 +600,10 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   invocation.open.pop_back();
   check_terminal(instance, record, flow_index, kind, true);
   set_ended(invocation, flow_index, true);
-  if (invocation.open.empty()) std::vector<Instance>().swap(invocation.open);
+  if (invocation.open.empty()) {  // released to the spares, so an idle invocation holds nothing
+    spare_stacks_.emplace_back();
+    spare_stacks_.back().swap(invocation.open);
+  }
 
   FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
   static const std::string kNone;

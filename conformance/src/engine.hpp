@@ -197,7 +197,11 @@ class Engine {
   std::vector<FlowTally> tallies_;
   std::uint64_t instances_ = 0;
   EventRecord scratch_;
+  /// Emptied open-instance stacks, kept with their capacity for the next invocation that starts
+  /// a flow (no allocation per instance); never more than were open at once.
+  std::vector<std::vector<Instance>> spare_stacks_;
   std::string outcome_;             ///< scratch for terminal()
+  std::string constant_scratch_;    ///< scratch for process()
   std::vector<std::string> names_;  ///< interned event names for timelines
   std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> name_index_;
 };
