@@ -55,13 +55,11 @@ std::string_view version() { return FLOWPROOF_VERSION; }
 struct Checker::Impl final : detail::ReaderSink {
   static constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
 
-  // One schema's member checks during walk_properties().
+  // One schema's member checks during walk_properties() (when the role's table walks it).
   struct SchemaWalk {
-    const ObjectSchema* members = nullptr;  ///< null: not walked (absent, off, or not plain)
     ObjectSchema::State state;
     std::vector<SchemaError> errors;
-    void start(const ObjectSchema* schema) {
-      members = schema;
+    void start() {
       state = {};
       errors.clear();
     }
@@ -241,15 +239,15 @@ struct Checker::Impl final : detail::ReaderSink {
   // One walk over `properties` for everything the event path needs from them: the wanted
   // properties (the first of each name, as a look-up by name finds), the member checks of both
   // schemas when they are plain object schemas (Schema::object_schema), and the personal-data scan.
-  // Each member's key is looked up once, in the role's PropertyTable. What the walk finds is
-  // reported afterwards, in the order the rules are checked.
-  void walk_properties(const detail::EventView& event, const EventRole* role) {
+  // Each member's key is looked up once, in the role's PropertyTable, which it returns. What the
+  // walk finds is reported afterwards, in the order the rules are checked.
+  const PropertyTable& walk_properties(const detail::EventView& event, const EventRole* role) {
     std::fill(wanted_found.begin(), wanted_found.end(), 0);
     const PropertyTable& table = table_for(role);
-    base_walk.start(table.base);
-    own_walk.start(table.own);
+    base_walk.start();
+    own_walk.start();
     pii_findings.clear();
-    if (!event.has_properties) return;
+    if (!event.has_properties) return table;
     // Copied out first: value_unsafe() on a temporary result returns a reference into it.
     const simdjson::dom::object properties = event.properties.get_object().value_unsafe();
     for (auto field : properties) {
@@ -271,6 +269,7 @@ struct Checker::Impl final : detail::ReaderSink {
         pii.scan_member(slot ? slot->pii : pii.key_rule(key), key, field.value, pii_findings);
       }
     }
+    return table;
   }
 
   // The walk's look-up table for an event role (null: an event the plan does not declare), built
@@ -307,14 +306,15 @@ struct Checker::Impl final : detail::ReaderSink {
     if (wanted_found[slot]) fill(wanted_values[slot], field);
   }
 
-  // FP006 for one schema: finishes the walk's member checks, or validates the whole object when
-  // the schema is not one the walk can check member by member.
-  void check_schema(const Schema& schema, SchemaWalk& walk, simdjson::dom::element properties,
-                    const detail::EventView& event, std::uint64_t line, const EventRole* role,
-                    const std::string* invocation, std::string_view what) {
+  // FP006 for one schema: finishes the walk's member checks (`walked`: the table's form of the
+  // schema), or validates the whole object when the walk did not check it member by member.
+  void check_schema(const Schema& schema, const ObjectSchema* walked, SchemaWalk& walk,
+                    simdjson::dom::element properties, const detail::EventView& event,
+                    std::uint64_t line, const EventRole* role, const std::string* invocation,
+                    std::string_view what) {
     std::vector<SchemaError>& schema_errors = walk.errors;
-    if (walk.members != nullptr) {
-      if (walk.members->finish(walk.state, properties.get_object().value_unsafe(), schema_errors)) {
+    if (walked != nullptr) {
+      if (walked->finish(walk.state, properties.get_object().value_unsafe(), schema_errors)) {
         return;
       }
     } else if (schema.validate(properties, schema_errors, &pattern_memos)) {
@@ -339,7 +339,7 @@ struct Checker::Impl final : detail::ReaderSink {
   void on_event(const detail::EventView& event, std::uint64_t line) override {
     const EventRole* role = plan.find_event(event.name);
     has_sequence = false;
-    walk_properties(event, role);
+    const PropertyTable& table = walk_properties(event, role);
     // FP002: the invocation key (and the order value, when declared) must be there.
     simdjson::dom::element value;
     bool key_ok = find(key_pointer, key_slot, event, value);
@@ -395,11 +395,11 @@ struct Checker::Impl final : detail::ReaderSink {
     if (findings.on(Rule::fp006)) {
       simdjson::dom::element properties = event.has_properties ? event.properties : empty_object;
       if (plan.base_properties) {
-        check_schema(*plan.base_properties, base_walk, properties, event, line, role,
+        check_schema(*plan.base_properties, table.base, base_walk, properties, event, line, role,
                      &invocation_key, "the base-property schema");
       }
       if (role && role->declaration && role->declaration->schema) {
-        check_schema(*role->declaration->schema, own_walk, properties, event, line, role,
+        check_schema(*role->declaration->schema, table.own, own_walk, properties, event, line, role,
                      &invocation_key, "its schema");
       }
     }

@@ -123,10 +123,9 @@ const std::string_view* smallest_twice(std::vector<KeyProbe>& keys,
 
 }  // namespace
 
-// The JSON pointer of the first object (the value itself or anything inside it) that holds a key
-// twice, with that key appended; empty when there is none. A producer's duplicate key is read
-// differently by different consumers (simdjson finds the first, JavaScript keeps the last), so
-// the checker refuses to guess. Depth is bounded by the parser's max_depth.
+// A producer's duplicate key is read differently by different consumers (simdjson finds the
+// first, JavaScript keeps the last), so the checker refuses to guess. Depth is bounded by the
+// parser's max_depth.
 std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch) {
   if (value.is_object()) {
     simdjson::dom::object object = value.get_object().value_unsafe();
@@ -502,18 +501,19 @@ void Reader::parse_unit(const char* data, std::size_t size, bool padded, std::ui
 
 void Reader::handle_container(simdjson::dom::element element, std::uint64_t line) {
   // One pass for `batch`, `event_type` and `events`, and for the members the event view needs.
-  find_top_members(element.get_object().value_unsafe(), top_);
+  TopMembers top;
+  find_top_members(element.get_object().value_unsafe(), top);
   simdjson::dom::element list;
   const char* member = nullptr;
-  if (top_.has(TopMembers::kBatch)) {
+  if (top.has(TopMembers::kBatch)) {
     member = "batch";
-    list = top_.found[TopMembers::kBatch];
-  } else if (!top_.has(TopMembers::kEventType) && top_.has(TopMembers::kEvents)) {
+    list = top.found[TopMembers::kBatch];
+  } else if (!top.has(TopMembers::kEventType) && top.has(TopMembers::kEvents)) {
     member = "events";
-    list = top_.found[TopMembers::kEvents];
+    list = top.found[TopMembers::kEvents];
   }
   if (member == nullptr) {
-    handle_event(element, line, 0, &top_);
+    handle_event(element, line, 0, &top);
     return;
   }
   if (!list.is_array()) {

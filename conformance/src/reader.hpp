@@ -102,7 +102,6 @@ class Reader {
   simdjson::dom::parser parser_;
   ReaderCounters counters_;
   EventView view_;
-  TopMembers top_;            // the top-level members of the object handle_container is at
   DuplicateKeyScratch keys_;  // scratch for the duplicate-key check
   // Per unit: the first problem found and whether anything was carried.
   std::string problem_;
