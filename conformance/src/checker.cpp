@@ -427,7 +427,7 @@ struct Checker::Impl final : detail::ReaderSink {
     record.sequence = has_sequence ? sequence : 0;
     record.has_timestamp = false;
     if (timestamp_pointer.resolve(event, value)) {
-      if (auto ms = detail::timestamp_ms(value)) {
+      if (auto ms = timestamps.read(value)) {
         record.has_timestamp = true;
         record.timestamp = *ms;
       }
@@ -483,6 +483,7 @@ struct Checker::Impl final : detail::ReaderSink {
   detail::CompiledPointer key_pointer;
   std::optional<detail::CompiledPointer> order_pointer;
   detail::CompiledPointer timestamp_pointer;
+  detail::TimestampReader timestamps;  // remembers the last date and hour
   std::chrono::steady_clock::time_point started_at, last_progress;
   std::uint32_t current_input = 0;
   std::uint64_t arrival = 0;

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -188,15 +189,28 @@ bool CompiledPointer::resolve(const EventView& event, simdjson::dom::element& ou
   return value.at_pointer(rest_).get(out) == simdjson::SUCCESS;
 }
 
-std::optional<std::int64_t> parse_iso8601_ms(std::string_view t) {
-  int year, month, day, hour, minute, second;
+namespace {
+
+// "YYYY-MM-DDTHH" (the first kHourPrefix bytes) in epoch seconds; nullopt when not one.
+constexpr std::size_t kHourPrefix = 13;
+std::optional<std::int64_t> hour_seconds(std::string_view t) {
+  int year, month, day, hour;
   if (!digits(t, 0, 4, year) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, month) ||
       t[7] != '-' || !digits(t, 8, 2, day) || (t[10] != 'T' && t[10] != 't') ||
-      !digits(t, 11, 2, hour) || t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' ||
-      !digits(t, 17, 2, second)) {
+      !digits(t, 11, 2, hour)) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23) return std::nullopt;
+  std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  return days * 86400 + hour * 3600;
+}
+
+// The rest (":MM:SS", a fraction, the zone) on top of hour_seconds(); t.size() >= 19.
+std::optional<std::int64_t> finish_timestamp(std::string_view t, std::int64_t hour_start) {
+  int minute, second;
+  if (t[13] != ':' || !digits(t, 14, 2, minute) || t[16] != ':' || !digits(t, 17, 2, second) ||
+      minute > 59 || second > 60) {
     return std::nullopt;
   }
   std::size_t pos = 19;
@@ -231,10 +245,34 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view t) {
     return std::nullopt;
   }
   if (pos != t.size()) return std::nullopt;
-  std::int64_t days =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
-  std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
+  std::int64_t seconds = hour_start + minute * 60 + second - offset_minutes * 60;
   return seconds * 1000 + millis;
+}
+
+}  // namespace
+
+std::optional<std::int64_t> parse_iso8601_ms(std::string_view t) {
+  std::optional<std::int64_t> hour_start = hour_seconds(t);
+  if (!hour_start) return std::nullopt;
+  return finish_timestamp(t, *hour_start);
+}
+
+std::optional<std::int64_t> TimestampReader::parse(std::string_view t) {
+  if (t.size() >= 19 && has_hour_ && std::memcmp(t.data(), hour_text_, kHourPrefix) == 0) {
+    return finish_timestamp(t, hour_start_);
+  }
+  std::optional<std::int64_t> hour_start = hour_seconds(t);
+  if (!hour_start) return std::nullopt;
+  std::memcpy(hour_text_, t.data(), kHourPrefix);
+  hour_start_ = *hour_start;
+  has_hour_ = true;
+  return finish_timestamp(t, *hour_start);
+}
+
+std::optional<std::int64_t> TimestampReader::read(simdjson::dom::element value) {
+  std::string_view text;
+  if (value.get(text) == simdjson::SUCCESS) return parse(text);
+  return integer_value(value);
 }
 
 std::optional<std::int64_t> timestamp_ms(simdjson::dom::element value) {

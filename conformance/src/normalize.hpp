@@ -99,6 +99,20 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 /// A timestamp value (ISO-8601 string or integer epoch milliseconds) in epoch milliseconds.
 std::optional<std::int64_t> timestamp_ms(simdjson::dom::element value);
 
+/// Timestamps of one stream, read with the date and hour of the last one remembered: events
+/// arrive in time order, so most timestamps share "YYYY-MM-DDTHH" with the one before. Gives
+/// exactly what parse_iso8601_ms() and timestamp_ms() give.
+class TimestampReader {
+ public:
+  std::optional<std::int64_t> parse(std::string_view text);
+  std::optional<std::int64_t> read(simdjson::dom::element value);
+
+ private:
+  char hour_text_[13] = {};  ///< "YYYY-MM-DDTHH" of the last valid prefix
+  std::int64_t hour_start_ = 0;
+  bool has_hour_ = false;
+};
+
 /// An integer, accepting integer-valued floats such as 120.0; nullopt for anything else.
 std::optional<std::int64_t> integer_value(simdjson::dom::element value);
 

@@ -7,7 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace flowproof::conformance::detail {
 namespace {
@@ -141,6 +143,64 @@ TEST(Normalize, Iso8601AndEpochMilliseconds) {
   EXPECT_FALSE(parse_iso8601_ms("yesterday"));
   simdjson::dom::parser parser;
   EXPECT_EQ(timestamp_ms(parse(parser, "1781090820001")), 1781090820001);
+}
+
+// The reader remembers the date and hour of the last timestamp; whatever came before, it must
+// give exactly parse_iso8601_ms()'s answer.
+TEST(Normalize, TimestampReaderAgreesWithParseWhateverCameBefore) {
+  std::vector<std::string> texts = {
+      "2026-06-10T11:27:00.001Z",
+      "2026-06-10T11:59:59.999Z",
+      "2026-06-10T11:00:00Z",
+      "2026-06-10T11:27:00+02:00",
+      "2026-06-10T11:27:00-0030",
+      "2026-06-10t11:27:00,5z",
+      "2026-06-10T11:60:00Z",  // minute out of range: same hour, invalid rest
+      "2026-06-10T11:27:61Z",
+      "2026-06-10T11:27:00",
+      "2026-06-10T11:27:00.Z",
+      "2026-06-10T11:27:00Zx",
+      "2026-06-10T11:27",
+      "2026-06-10T11",
+      "2026-06-10T12:00:00Z",
+      "2026-06-11T11:27:00Z",
+      "2026-02-30T11:27:00Z",
+      "2026-13-10T11:27:00Z",
+      "2026-06-10T24:00:00Z",
+      "2026-06-10X11:27:00Z",
+      "1970-01-01T00:00:00Z",
+      "0000-03-01T00:00:00Z",
+      "yesterday",
+      "",
+      "2026-06-10T11:27:00.123456789+05:30"};
+  // Mutants of a valid text: each byte replaced by each of a few others.
+  const std::string base = "2026-06-10T11:27:00.001Z";
+  for (std::size_t i = 0; i < base.size(); ++i) {
+    for (char c : std::string("09-:TZ.+x")) {
+      std::string mutant = base;
+      mutant[i] = c;
+      texts.push_back(mutant);
+    }
+  }
+  std::vector<std::string> sequence;
+  for (const std::string& a : texts) {
+    for (const std::string& b : texts) {  // every text after every other
+      sequence.push_back(a);
+      sequence.push_back(b);
+    }
+  }
+  TimestampReader reader;
+  std::size_t valid = 0;
+  for (const std::string& text : sequence) {
+    std::optional<std::int64_t> expected = parse_iso8601_ms(text);
+    ASSERT_EQ(reader.parse(text), expected) << text;
+    valid += expected.has_value();
+  }
+  EXPECT_GT(valid, sequence.size() / 10);  // valid texts follow valid ones of the same hour
+  simdjson::dom::parser parser;
+  EXPECT_EQ(reader.read(parse(parser, "1781090820001")), 1781090820001);
+  EXPECT_EQ(reader.read(parse(parser, R"("2026-06-10T11:27:00.001Z")")), 1781090820001);
+  EXPECT_FALSE(reader.read(parse(parser, "true")));
 }
 
 TEST(Normalize, CanonicalValuesCompareJsonNotText) {
