@@ -157,6 +157,21 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
   return {};
 }
 
+std::string wrapper_duplicate_key(simdjson::dom::object wrapper, std::string_view list,
+                                  DuplicateKeyScratch& scratch) {
+  scratch.keys.clear();
+  for (auto field : wrapper) scratch.keys.push_back({field.key, text_head(field.key)});
+  if (const std::string_view* twice = smallest_twice(scratch.keys, scratch.sorted)) {
+    return "/" + json_pointer::escape_token(*twice);
+  }
+  for (auto field : wrapper) {
+    if (field.key == list || !is_container(field.value.type())) continue;
+    std::string inner = duplicate_key(field.value, scratch);
+    if (!inner.empty()) return "/" + json_pointer::escape_token(field.key) + inner;
+  }
+  return {};
+}
+
 std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) {
   std::string name = path.string();
   if (name == "-") return std::make_unique<FileSource>(stdin, "-", false);
@@ -514,6 +529,13 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
   }
   if (member == nullptr) {
     handle_event(element, line, 0, &top);
+    return;
+  }
+  // A second `batch` would be dropped unread: the wrapper is refused whole, as an event is.
+  if (std::string pointer =
+          wrapper_duplicate_key(element.get_object().value_unsafe(), member, keys_);
+      !pointer.empty()) {
+    problem(std::string("the `") + member + "` wrapper has a duplicate key at " + pointer);
     return;
   }
   if (!list.is_array()) {

@@ -40,6 +40,11 @@ struct DuplicateKeyScratch {
 /// there is none.
 std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch);
 
+/// The same for a batch or upload wrapper, but for the wrapper's list of events, member `list`
+/// (its elements are checked one by one, so that one bad element leaves the others).
+std::string wrapper_duplicate_key(simdjson::dom::object wrapper, std::string_view list,
+                                  DuplicateKeyScratch& scratch);
+
 /// A source of raw bytes (a file, a gzip file, standard input, an istream).
 class ByteSource {
  public:

@@ -63,6 +63,8 @@ const std::map<std::string, Expected>& expectations() {
       {"crlf_line_endings.jsonl", {5, 5, 0, 0, 0, {}, true}},
       {"huge_and_non_finite_numbers.jsonl", {8, 4, 0, 4, 0, {4, 5, 6, 7}, false}},
       {"duplicate_keys.jsonl", {5, 3, 0, 2, 0, {2, 3}, false}},
+      // A batch with a second `batch` and an upload with a duplicate key of its own: refused whole.
+      {"duplicate_keys_in_wrappers.jsonl", {4, 2, 0, 2, 0, {2, 3}, false}},
       {"empty.jsonl", {0, 0, 0, 0, 0, {}, true}},
       {"only_blank_lines.jsonl", {4, 0, 0, 0, 4, {}, true}},
       {"not_objects.jsonl", {11, 5, 0, 6, 0, {2, 3, 4, 5, 6, 7}, false}},
@@ -178,6 +180,21 @@ TEST(MalformedDecisions, DuplicateKeyInOneBatchElementLeavesTheOthers) {
   ASSERT_EQ(fp001_lines(report), std::vector<std::uint64_t>{1});
   EXPECT_THAT(report.violations.front().message,
               HasSubstr("event 1 has a duplicate key at /event"));
+}
+
+// A wrapper's duplicate key would drop events unread (simdjson finds the first `batch`), so the
+// whole line is refused, naming the pointer; the wrapper's list itself is checked per element.
+TEST(MalformedDecisions, DuplicateKeyInABatchOrUploadWrapperRefusesTheLine) {
+  const Report report = check_file(corpus_dir() / "duplicate_keys_in_wrappers.jsonl");
+  std::vector<std::string> messages;
+  for (const Violation& v : report.violations) {
+    if (v.rule == "FP001") messages.push_back(v.message);
+    EXPECT_NE(v.event, "Undeclared Event");  // the second batch is never read
+  }
+  ASSERT_EQ(messages.size(), 2u);
+  EXPECT_THAT(messages[0], HasSubstr("the `batch` wrapper has a duplicate key at /batch"));
+  EXPECT_THAT(messages[1],
+              HasSubstr("the `events` wrapper has a duplicate key at /options/min_id_length"));
 }
 
 TEST(MalformedDecisions, KeysWithSlashesAreEscapedInThePointer) {

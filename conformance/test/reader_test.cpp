@@ -180,6 +180,22 @@ TEST(DuplicateKey, FirstObjectInDocumentOrderThenSmallestKey) {
   EXPECT_EQ(duplicate_in(R"({"a":{"b":{"c":{}}},"d":[[]]})"), "");
 }
 
+std::string wrapper_duplicate_in(const std::string& json, std::string_view list) {
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(json).value();
+  DuplicateKeyScratch scratch;
+  return wrapper_duplicate_key(root.get_object().value(), list, scratch);
+}
+
+TEST(DuplicateKey, AWrapperIsCheckedButForItsListOfEvents) {
+  EXPECT_EQ(wrapper_duplicate_in(R"({"batch":[],"batch":[]})", "batch"), "/batch");
+  EXPECT_EQ(wrapper_duplicate_in(R"({"events":[],"ctx":{"a":{"b":1,"b":2}}})", "events"),
+            "/ctx/a/b");
+  // The list's elements are left to the per-event check; other arrays are not.
+  EXPECT_EQ(wrapper_duplicate_in(R"({"batch":[{"e":1,"e":2}],"sentAt":"x"})", "batch"), "");
+  EXPECT_EQ(wrapper_duplicate_in(R"({"batch":[],"extra":[{"e":1,"e":2}]})", "batch"), "/extra/0/e");
+}
+
 TEST(DuplicateKey, ObjectsWithManyKeysAreSortedInstead) {
   std::string many = "{";
   for (int i = 0; i < 40; ++i)
