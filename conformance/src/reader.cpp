@@ -159,9 +159,12 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
 
 std::string wrapper_duplicate_key(simdjson::dom::object wrapper, std::string_view list,
                                   DuplicateKeyScratch& scratch) {
-  scratch.keys.clear();
-  for (auto field : wrapper) scratch.keys.push_back({field.key, text_head(field.key)});
-  if (const std::string_view* twice = smallest_twice(scratch.keys, scratch.sorted)) {
+  // Sorted rather than smallest_twice(): a wrapper is rare, and the event path keeps that inlined.
+  scratch.sorted.clear();
+  for (auto field : wrapper) scratch.sorted.push_back(field.key);
+  std::sort(scratch.sorted.begin(), scratch.sorted.end());
+  if (auto twice = std::adjacent_find(scratch.sorted.begin(), scratch.sorted.end());
+      twice != scratch.sorted.end()) {
     return "/" + json_pointer::escape_token(*twice);
   }
   for (auto field : wrapper) {

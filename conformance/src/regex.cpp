@@ -1,9 +1,218 @@
-// regex.cpp — Regex over RE2: UTF-8, quiet on errors, bounded memory, linear-time matching.
+// regex.cpp — Regex over RE2: UTF-8, quiet on errors, bounded memory, linear-time matching; the
+// simplest expressions, those a byte-class automaton decides exactly, skip RE2 when matching.
 #include "regex.hpp"
 
 #include <re2/re2.h>
 
+#include <limits>
+
 namespace flowproof::conformance {
+
+namespace {
+
+constexpr std::uint32_t kUnbounded = std::numeric_limits<std::uint32_t>::max();
+
+void add(SimplePattern::Atom& atom, unsigned char c) { atom.set[c >> 6] |= 1ull << (c & 63); }
+void add_range(SimplePattern::Atom& atom, unsigned char from, unsigned char to) {
+  for (unsigned c = from; c <= to; ++c) add(atom, static_cast<unsigned char>(c));
+}
+
+bool is_meta(char c) {
+  switch (c) {
+    case '\\':
+    case '.':
+    case '^':
+    case '$':
+    case '|':
+    case '?':
+    case '*':
+    case '+':
+    case '(':
+    case ')':
+    case '[':
+    case ']':
+    case '{':
+    case '}':
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool printable(char c) { return c >= 0x20 && c < 0x7f; }
+
+// An escape at text[pos] ('\\' already consumed): \d, \w, \s or escaped punctuation into `atom`.
+bool read_escape(std::string_view text, std::size_t& pos, SimplePattern::Atom& atom) {
+  if (pos >= text.size()) return false;
+  char c = text[pos++];
+  switch (c) {
+    case 'd':
+      add_range(atom, '0', '9');
+      return true;
+    case 'w':
+      add_range(atom, '0', '9');
+      add_range(atom, 'A', 'Z');
+      add_range(atom, 'a', 'z');
+      add(atom, '_');
+      return true;
+    case 's':  // RE2's \s is [\t\n\f\r ] (no \v)
+      for (char s : {'\t', '\n', '\f', '\r', ' '}) add(atom, static_cast<unsigned char>(s));
+      return true;
+    default:
+      // Punctuation stands for itself; letters and digits are other escapes (\b, \x, \p, ...).
+      if (!printable(c) || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+          (c >= 'a' && c <= 'z') || c == ' ') {
+        return false;
+      }
+      add(atom, static_cast<unsigned char>(c));
+      return true;
+  }
+}
+
+// A positive class of ASCII bytes, "[" already consumed: literals, ranges, \d \w \s, escapes.
+bool read_class(std::string_view text, std::size_t& pos, SimplePattern::Atom& atom) {
+  if (pos >= text.size() || text[pos] == '^' || text[pos] == ']') return false;
+  while (pos < text.size() && text[pos] != ']') {
+    char c = text[pos++];
+    if (c == '[' || !printable(c)) return false;  // [[:alpha:]] and friends are left to RE2
+    if (c == '\\') {
+      SimplePattern::Atom escaped;
+      if (!read_escape(text, pos, escaped)) return false;
+      atom.set[0] |= escaped.set[0];
+      atom.set[1] |= escaped.set[1];
+      continue;  // an escape never starts a range here
+    }
+    if (pos + 1 < text.size() && text[pos] == '-' && text[pos + 1] != ']') {
+      char to = text[pos + 1];
+      if (to == '\\' || to == '[' || !printable(to) || to < c) return false;
+      add_range(atom, static_cast<unsigned char>(c), static_cast<unsigned char>(to));
+      pos += 2;
+      continue;
+    }
+    add(atom, static_cast<unsigned char>(c));
+  }
+  if (pos >= text.size()) return false;
+  ++pos;  // ']'
+  return true;
+}
+
+bool read_count(std::string_view text, std::size_t& pos, std::uint32_t& out) {
+  std::size_t start = pos;
+  std::uint64_t value = 0;
+  while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 6) {
+    value = value * 10 + static_cast<std::uint64_t>(text[pos++] - '0');
+  }
+  if (pos == start) return false;
+  out = static_cast<std::uint32_t>(value);
+  return true;
+}
+
+// ?, *, +, {n}, {n,}, {n,m} after an atom; a lazy `?` after it is left to RE2.
+bool read_quantifier(std::string_view text, std::size_t& pos, SimplePattern::Atom& atom) {
+  atom.min = atom.max = 1;
+  if (pos >= text.size()) return true;
+  switch (text[pos]) {
+    case '?':
+      atom.min = 0;
+      ++pos;
+      break;
+    case '*':
+      atom.min = 0;
+      atom.max = kUnbounded;
+      ++pos;
+      break;
+    case '+':
+      atom.max = kUnbounded;
+      ++pos;
+      break;
+    case '{': {
+      ++pos;
+      if (!read_count(text, pos, atom.min)) return false;
+      atom.max = atom.min;
+      if (pos < text.size() && text[pos] == ',') {
+        ++pos;
+        atom.max = kUnbounded;
+        if (pos < text.size() && text[pos] != '}' && !read_count(text, pos, atom.max)) return false;
+      }
+      if (pos >= text.size() || text[pos] != '}' || atom.max < atom.min) return false;
+      ++pos;
+      break;
+    }
+    default:
+      return true;
+  }
+  return pos >= text.size() ||
+         (text[pos] != '?' && text[pos] != '*' && text[pos] != '+' && text[pos] != '{');
+}
+
+}  // namespace
+
+std::optional<SimplePattern> SimplePattern::parse(std::string_view text) {
+  SimplePattern pattern;
+  std::size_t pos = 0;
+  if (pos < text.size() && text[pos] == '^') {
+    pattern.starts_anchored = true;
+    ++pos;
+  }
+  std::size_t end = text.size();
+  if (end > pos && text[end - 1] == '$') {
+    // A '$' preceded by an odd number of backslashes is a literal dollar.
+    std::size_t slashes = 0;
+    while (end - 1 - slashes > pos && text[end - 2 - slashes] == '\\') ++slashes;
+    if (slashes % 2 == 0) {
+      pattern.ends_anchored = true;
+      --end;
+    }
+  }
+  const std::string_view body = text.substr(0, end);
+  while (pos < body.size()) {
+    Atom atom;
+    char c = body[pos++];
+    if (c == '[') {
+      if (!read_class(body, pos, atom)) return std::nullopt;
+    } else if (c == '\\') {
+      if (!read_escape(body, pos, atom)) return std::nullopt;
+    } else if (printable(c) && !is_meta(c)) {
+      add(atom, static_cast<unsigned char>(c));
+    } else {
+      return std::nullopt;
+    }
+    if (!read_quantifier(body, pos, atom)) return std::nullopt;
+    if (atom.min != atom.max) {
+      if (pattern.variable >= 0) return std::nullopt;  // two variable atoms: left to RE2
+      pattern.variable = static_cast<int>(pattern.atoms.size());
+    } else {
+      pattern.fixed_size += atom.min;
+    }
+    pattern.atoms.push_back(atom);
+  }
+  return pattern;
+}
+
+bool SimplePattern::matches(std::string_view text) const {
+  // Every atom is a set of ASCII bytes, so a byte >= 0x80 (part of a multi-byte character)
+  // matches none, as the character matches none in RE2.
+  const std::size_t size = text.size();
+  std::size_t variable_size = 0;
+  if (variable < 0) {
+    if (size != fixed_size) return false;
+  } else {
+    if (size < fixed_size) return false;
+    variable_size = size - fixed_size;
+    const Atom& v = atoms[static_cast<std::size_t>(variable)];
+    if (variable_size < v.min || variable_size > v.max) return false;
+  }
+  std::size_t pos = 0;
+  for (std::size_t i = 0; i < atoms.size(); ++i) {
+    const Atom& atom = atoms[i];
+    const std::size_t count = static_cast<int>(i) == variable ? variable_size : atom.min;
+    for (std::size_t k = 0; k < count; ++k, ++pos) {
+      const auto byte = static_cast<unsigned char>(text[pos]);
+      if (byte >= 128 || (atom.set[byte >> 6] & (1ull << (byte & 63))) == 0) return false;
+    }
+  }
+  return true;
+}
 
 std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::string* error) {
   RE2::Options options;
@@ -19,16 +228,31 @@ std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::strin
   std::shared_ptr<Regex> regex(new Regex());
   regex->pattern_ = std::string(pattern);
   regex->re_ = std::move(re);
+  // Only once RE2 accepted it: the simple form never has to judge an invalid expression.
+  if (auto simple = SimplePattern::parse(pattern)) {
+    regex->full_ = simple;  // a full match ignores the anchors
+    if (simple->starts_anchored && simple->ends_anchored) regex->partial_ = simple;
+  }
   return regex;
 }
 
 Regex::~Regex() = default;
 
 bool Regex::full_match(std::string_view text) const {
+  if (full_) return full_->matches(text);
   return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 
 bool Regex::partial_match(std::string_view text) const {
+  if (partial_) return partial_->matches(text);
+  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
+}
+
+bool Regex::full_match_with_re2(std::string_view text) const {
+  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re_);
+}
+
+bool Regex::partial_match_with_re2(std::string_view text) const {
   return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
 }
 

@@ -2,15 +2,42 @@
 // a check run away.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace re2 {
 class RE2;
 }
 
 namespace flowproof::conformance {
+
+/// An expression simple enough to match without RE2: optional `^`, a sequence of atoms (an ASCII
+/// literal, an escaped punctuation character, `\d`, `\w`, `\s`, or a positive class of those and
+/// ASCII ranges) each with an optional greedy quantifier, at most one of them of variable count,
+/// and optional `$`. Such an expression matches a text exactly when the text's size fits and each
+/// byte is in its atom's set, so a match is one pass with no backtracking. Anything else
+/// (alternation, groups, `.`, negated classes, lazy quantifiers, other escapes) is left to RE2.
+struct SimplePattern {
+  struct Atom {
+    std::array<std::uint64_t, 2> set{};  ///< ASCII bytes, bit per byte
+    std::uint32_t min = 1, max = 1;      ///< max is UINT32_MAX when unbounded
+  };
+  std::vector<Atom> atoms;
+  int variable = -1;             ///< the atom of variable count, or -1
+  std::size_t fixed_size = 0;    ///< bytes taken by the other atoms
+  bool starts_anchored = false;  ///< began with `^`
+  bool ends_anchored = false;    ///< ended with `$`
+
+  /// The simple form of a valid RE2 expression, or nullopt when it is not one.
+  static std::optional<SimplePattern> parse(std::string_view pattern);
+  /// Whether the whole text matches (the anchors are not consulted).
+  bool matches(std::string_view text) const;
+};
 
 class Regex {
  public:
@@ -22,11 +49,19 @@ class Regex {
   /// Some part of the text matches (JSON Schema `pattern` semantics).
   bool partial_match(std::string_view text) const;
   const std::string& pattern() const { return pattern_; }
+  /// Whether full_match / partial_match are answered without RE2 (see SimplePattern).
+  bool simple_full() const { return full_.has_value(); }
+  bool simple_partial() const { return partial_.has_value(); }
+  /// RE2's own answers, for tests that hold the simple form to them.
+  bool full_match_with_re2(std::string_view text) const;
+  bool partial_match_with_re2(std::string_view text) const;
 
  private:
   Regex() = default;
   std::string pattern_;
   std::unique_ptr<re2::RE2> re_;
+  std::optional<SimplePattern> full_;     ///< set when the expression is simple
+  std::optional<SimplePattern> partial_;  ///< the same, when anchored at both ends
 };
 
 }  // namespace flowproof::conformance

@@ -3,6 +3,11 @@
 
 #include <gtest/gtest.h>
 
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
 namespace flowproof::conformance {
 namespace {
 
@@ -60,6 +65,80 @@ TEST(Regex, TheDefaultErrorClassExpressionCompiles) {
   EXPECT_TRUE(regex->full_match("std::runtime_error"));
   EXPECT_TRUE(regex->full_match("http/Timeout"));
   EXPECT_FALSE(regex->full_match("connection refused by host"));
+}
+
+TEST(SimplePattern, CommonIdentifierShapesSkipRe2) {
+  for (const char* pattern : {"^[0-9a-f-]{36}$", "^[a-z_]+$", "^v\\d\\.\\d+$", "^[A-Z][a-zA-Z]*$",
+                              "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"}) {
+    auto regex = Regex::compile(pattern, nullptr);
+    ASSERT_NE(regex, nullptr) << pattern;
+    EXPECT_TRUE(regex->simple_partial()) << pattern;
+    EXPECT_TRUE(regex->simple_full()) << pattern;
+  }
+  auto uuid = Regex::compile("^[0-9a-f-]{36}$", nullptr);
+  EXPECT_TRUE(uuid->partial_match("2a9b9b3f-fa36-475f-bd8c-290c3f6f2c82"));
+  EXPECT_FALSE(uuid->partial_match("2a9b9b3f-fa36-475f-bd8c-290c3f6f2c8"));
+  EXPECT_FALSE(uuid->partial_match("2a9b9b3f-fa36-475f-bd8c-290c3f6f2c82\n"));
+  EXPECT_FALSE(uuid->partial_match("2A9B9B3F-FA36-475F-BD8C-290C3F6F2C82"));
+  // Unanchored, alternation, groups, any character, negated classes: RE2 answers.
+  for (const char* pattern : {"[a-z]+", "^[a-z]+", "^a|b$", "^(ab)+$", "^.+$", "^[^a]+$", "^a+?$",
+                              "^a*b*$", "^\\bx$", "^[[:alpha:]]+$"}) {
+    auto regex = Regex::compile(pattern, nullptr);
+    ASSERT_NE(regex, nullptr) << pattern;
+    EXPECT_FALSE(regex->simple_partial()) << pattern;
+  }
+  EXPECT_TRUE(Regex::compile("[a-z]+", nullptr)->simple_full());  // a full match is anchored
+}
+
+// The simple form must give exactly RE2's answer. Expressions are drawn from the pieces the simple
+// form knows and some it must refuse; texts from the bytes those expressions use, a multi-byte
+// character and a newline.
+TEST(SimplePattern, AgreesWithRe2OnGeneratedExpressionsAndTexts) {
+  const std::vector<std::string> atoms = {
+      "a",     "b",    "-",    "_",     ".",    "\\.",  "\\-",    "\\$",         "\\d",
+      "\\w",   "\\s",  "[ab]", "[a-c]", "[a-]", "[-b]", "[\\d_]", "[\\]a]",      "[.$^]",
+      "[%--]", "[^a]", "(a)",  "a|b",   " ",    "\\\\", "$",      "[a-cx-z0-3]", "[\\s]"};
+  const std::vector<std::string> quantifiers = {"",    "",    "",      "?",    "*",  "+",
+                                                "{2}", "{0}", "{1,3}", "{2,}", "+?", "{3}{2}"};
+  const std::vector<std::string> pieces = {"a", "b",  "c",        "-",  "_",  ".", "$",
+                                           "1", "5",  " ",        "\n", "\t", "x", "%",
+                                           "]", "\\", "\xC3\xA9", "ab", "0"};
+  std::mt19937 random(2026);
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
+  };
+  int compiled = 0, simple = 0, compared = 0, simple_matches = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string pattern;
+    const int draw = std::uniform_int_distribution<int>(0, 3)(random);
+    if (draw != 0) pattern += "^";
+    const int count = std::uniform_int_distribution<int>(0, 4)(random);
+    for (int i = 0; i < count; ++i) pattern += pick(atoms) + pick(quantifiers);
+    if (draw != 1) pattern += "$";
+    auto regex = Regex::compile(pattern, nullptr);
+    if (!regex) continue;
+    ++compiled;
+    simple += regex->simple_full();
+    for (int t = 0; t < 40; ++t) {
+      std::string text;
+      const int size = std::uniform_int_distribution<int>(0, 7)(random);
+      for (int i = 0; i < size; ++i) text += pick(pieces);
+      ASSERT_EQ(regex->full_match(text), regex->full_match_with_re2(text))
+          << "full match of /" << pattern << "/ on \"" << text << "\"";
+      ASSERT_EQ(regex->partial_match(text), regex->partial_match_with_re2(text))
+          << "partial match of /" << pattern << "/ on \"" << text << "\"";
+      ++compared;
+      simple_matches += regex->simple_full() && regex->full_match(text);
+    }
+  }
+  std::cout << compiled << " expressions compiled, " << simple << " simple, " << compared
+            << " comparisons, " << simple_matches << " matches of simple ones\n";
+  // The draw exercises both paths.
+  EXPECT_GT(compiled, 2000);
+  EXPECT_GT(simple, compiled / 4);
+  EXPECT_LT(simple, compiled);
+  EXPECT_GT(compared, 80000);
+  EXPECT_GT(simple_matches, 1000);  // not only refusals
 }
 
 }  // namespace
