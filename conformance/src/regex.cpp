@@ -80,7 +80,9 @@ bool read_class(std::string_view text, std::size_t& pos, SimplePattern::Atom& at
       if (!read_escape(text, pos, escaped)) return false;
       atom.set[0] |= escaped.set[0];
       atom.set[1] |= escaped.set[1];
-      continue;  // an escape never starts a range here
+      // An escaped character may start a range in RE2 ("[\\-z]"): left to RE2.
+      if (pos + 1 < text.size() && text[pos] == '-' && text[pos + 1] != ']') return false;
+      continue;
     }
     if (pos + 1 < text.size() && text[pos] == '-' && text[pos + 1] != ']') {
       char to = text[pos + 1];
@@ -103,6 +105,8 @@ bool read_count(std::string_view text, std::size_t& pos, std::uint32_t& out) {
     value = value * 10 + static_cast<std::uint64_t>(text[pos++] - '0');
   }
   if (pos == start) return false;
+  // RE2 reads "{027}" as literal text, not a count: leading zeros are left to RE2.
+  if (text[start] == '0' && pos - start > 1) return false;
   out = static_cast<std::uint32_t>(value);
   return true;
 }

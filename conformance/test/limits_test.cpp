@@ -2,6 +2,8 @@
 // input that exceeds one is a clear finding (FP001 with its line and the limit) or an error, never
 // a crash or a stack overflow. Also the regression inputs the fuzzers found
 // (fuzz/corpus/*/crash-*).
+#include "regex.hpp"
+
 #include <flowproof/conformance/checker.hpp>
 #include <flowproof/conformance/plan.hpp>
 
@@ -266,6 +268,14 @@ TEST(FuzzRegressions, EveryKeptCrashInputIsHandled) {
       } catch (const PlanError& error) {
         EXPECT_FALSE(error.problems().empty());
       }
+    } else if (fuzzer == "regex") {
+      const std::size_t nul = text.find('\0');
+      const std::string pattern = text.substr(0, nul);
+      const std::string subject = nul == std::string::npos ? pattern : text.substr(nul + 1);
+      auto regex = Regex::compile(pattern, nullptr);
+      ASSERT_NE(regex, nullptr);  // kept inputs are ones RE2 compiles
+      EXPECT_EQ(regex->full_match(subject), regex->full_match_with_re2(subject));
+      EXPECT_EQ(regex->partial_match(subject), regex->partial_match_with_re2(subject));
     } else {
       const Report report = check_text(text);
       EXPECT_LE(report.summary.lines, report.summary.events + report.summary.skipped +

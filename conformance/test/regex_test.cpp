@@ -90,6 +90,26 @@ TEST(SimplePattern, CommonIdentifierShapesSkipRe2) {
   EXPECT_TRUE(Regex::compile("[a-z]+", nullptr)->simple_full());  // a full match is anchored
 }
 
+// Found by regex_fuzzer: RE2 reads a count with a leading zero ("{0,027}") as literal text.
+TEST(SimplePattern, ACountWithALeadingZeroIsLiteralText) {
+  auto regex = Regex::compile("^[r]{0,027}$", nullptr);
+  ASSERT_NE(regex, nullptr);
+  EXPECT_FALSE(regex->simple_partial());
+  EXPECT_FALSE(regex->partial_match("rrr"));
+  EXPECT_TRUE(regex->partial_match("r{0,027}"));
+  EXPECT_TRUE(Regex::compile("^r{0,27}$", nullptr)->simple_partial());
+  EXPECT_TRUE(Regex::compile("^r{0}$", nullptr)->simple_partial());  // a lone 0 is a count
+}
+
+// Found by regex_fuzzer: in RE2 an escaped character may start a range ("[\\-z]" is '\\'..'z').
+TEST(SimplePattern, AnEscapedCharacterMayStartARange) {
+  auto regex = Regex::compile(R"(^[\\-z]$)", nullptr);
+  ASSERT_NE(regex, nullptr);
+  EXPECT_FALSE(regex->simple_full());
+  EXPECT_TRUE(regex->full_match("d"));
+  EXPECT_FALSE(regex->full_match("-"));
+}
+
 // The simple form must give exactly RE2's answer. Expressions are drawn from the pieces the simple
 // form knows and some it must refuse; texts from the bytes those expressions use, a multi-byte
 // character and a newline.
