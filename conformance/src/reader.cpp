@@ -55,8 +55,24 @@ class GzipSource final : public ByteSource {
     int n = gzread(file_, buffer, static_cast<unsigned>(std::min<std::size_t>(size, 1u << 30)));
     if (n < 0) {
       int code = 0;
-      const char* message = gzerror(file_, &code);
-      throw InputError(name_ + ": cannot decompress: " + (message ? message : "gzip error"));
+      const char* raw = gzerror(file_, &code);
+      std::string_view message = raw != nullptr ? raw : "";
+      // zlib starts its message with the path; the file is named once, here.
+      if (message.substr(0, name_.size() + 2) == name_ + ": ")
+        message.remove_prefix(name_.size() + 2);
+      throw InputError(
+          name_ + ": cannot decompress: " + std::string(message.empty() ? "gzip error" : message));
+    }
+    if (n == 0) {
+      // At the end, Z_BUF_ERROR means the file ended inside a gzip stream (no trailer, so no
+      // CRC check either): the events after the cut are lost, and a cut between lines would
+      // otherwise pass unnoticed.
+      int code = Z_OK;
+      gzerror(file_, &code);
+      if (code == Z_BUF_ERROR) {
+        throw InputError(name_ + ": cannot decompress: unexpected end of file (the gzip data is " +
+                         "truncated)");
+      }
     }
     return static_cast<std::size_t>(n);
   }

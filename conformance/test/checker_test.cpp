@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
 #include <string>
@@ -222,6 +223,65 @@ TEST(Reading, PrettyPrintedArrayFileReportsTheLineWhereEachElementStarts) {
     }
   }
   EXPECT_EQ(first(report, "FP006")->at[0].line, line);
+}
+
+// A .gz file cut short (a copy interrupted, a disk full) loses the events after the cut; when the
+// cut falls between lines nothing else would show it, so it is an input that cannot be read.
+TEST(Reading, TruncatedGzipFileIsAnInputError) {
+  std::string text = lines(create_completed());
+  auto dir = std::filesystem::temp_directory_path() / "flowproof_checker_test";
+  std::filesystem::create_directories(dir);
+  auto whole = dir / "whole.jsonl.gz";
+  {
+    gzFile file = gzopen(whole.string().c_str(), "wb");
+    ASSERT_NE(file, nullptr);
+    gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+    gzclose(file);
+  }
+  std::ifstream in(whole, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // Without the 8-byte trailer every line decompresses, yet the stream never ended; cut further,
+  // the last line is cut too.
+  for (std::size_t cut : {std::size_t{8}, bytes.size() / 2}) {
+    SCOPED_TRACE("cut " + std::to_string(cut));
+    auto path = dir / "cut.jsonl.gz";
+    std::ofstream(path, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size() - cut));
+    Checker checker(example_plan());
+    try {
+      checker.add_file(path);
+      FAIL() << "a truncated gzip file was read without an error";
+    } catch (const InputError& error) {
+      EXPECT_NE(
+          std::string(error.what()).find("cut.jsonl.gz: cannot decompress: unexpected end of file"),
+          std::string::npos)
+          << error.what();
+    }
+  }
+  // Corrupt data inside the stream: the file is named once, then zlib's reason.
+  {
+    std::string corrupt = bytes;
+    corrupt[corrupt.size() - 6] = static_cast<char>(corrupt[corrupt.size() - 6] ^ 0x5a);  // CRC
+    auto path = dir / "corrupt.jsonl.gz";
+    std::ofstream(path, std::ios::binary)
+        .write(corrupt.data(), static_cast<std::streamsize>(corrupt.size()));
+    Checker checker(example_plan());
+    try {
+      checker.add_file(path);
+      FAIL() << "a corrupt gzip file was read without an error";
+    } catch (const InputError& error) {
+      EXPECT_EQ(std::string(error.what()),
+                path.string() + ": cannot decompress: incorrect data check");
+    }
+  }
+  // An empty but complete gzip stream is fine.
+  auto empty = dir / "empty.jsonl.gz";
+  gzFile file = gzopen(empty.string().c_str(), "wb");
+  ASSERT_NE(file, nullptr);
+  gzclose(file);
+  Checker checker(example_plan());
+  checker.add_file(empty);
+  EXPECT_EQ(checker.finish().summary.lines, 0u);
 }
 
 TEST(Reading, GzipFileAndIstreamAndMissingFile) {
