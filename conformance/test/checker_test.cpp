@@ -225,19 +225,27 @@ TEST(Reading, PrettyPrintedArrayFileReportsTheLineWhereEachElementStarts) {
   EXPECT_EQ(first(report, "FP006")->at[0].line, line);
 }
 
+// The directory the reading tests write their files to.
+std::filesystem::path reading_dir() {
+  auto dir = std::filesystem::temp_directory_path() / "flowproof_checker_test";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// Writes `text` gzip-compressed (an empty text gives an empty but complete gzip stream).
+void write_gzip(const std::filesystem::path& path, const std::string& text) {
+  gzFile file = gzopen(path.string().c_str(), "wb");
+  ASSERT_NE(file, nullptr);
+  if (!text.empty()) gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
+  gzclose(file);
+}
+
 // A .gz file cut short (a copy interrupted, a disk full) loses the events after the cut; when the
 // cut falls between lines nothing else would show it, so it is an input that cannot be read.
 TEST(Reading, TruncatedGzipFileIsAnInputError) {
-  std::string text = lines(create_completed());
-  auto dir = std::filesystem::temp_directory_path() / "flowproof_checker_test";
-  std::filesystem::create_directories(dir);
+  const auto dir = reading_dir();
   auto whole = dir / "whole.jsonl.gz";
-  {
-    gzFile file = gzopen(whole.string().c_str(), "wb");
-    ASSERT_NE(file, nullptr);
-    gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
-    gzclose(file);
-  }
+  write_gzip(whole, lines(create_completed()));
   std::ifstream in(whole, std::ios::binary);
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // Without the 8-byte trailer every line decompresses, yet the stream never ended; cut further,
@@ -276,9 +284,7 @@ TEST(Reading, TruncatedGzipFileIsAnInputError) {
   }
   // An empty but complete gzip stream is fine.
   auto empty = dir / "empty.jsonl.gz";
-  gzFile file = gzopen(empty.string().c_str(), "wb");
-  ASSERT_NE(file, nullptr);
-  gzclose(file);
+  write_gzip(empty, "");
   Checker checker(example_plan());
   checker.add_file(empty);
   EXPECT_EQ(checker.finish().summary.lines, 0u);
@@ -286,15 +292,9 @@ TEST(Reading, TruncatedGzipFileIsAnInputError) {
 
 TEST(Reading, GzipFileAndIstreamAndMissingFile) {
   std::string text = lines(create_completed());
-  auto dir = std::filesystem::temp_directory_path() / "flowproof_checker_test";
-  std::filesystem::create_directories(dir);
+  const auto dir = reading_dir();
   auto path = dir / "events.jsonl.gz";
-  {
-    gzFile file = gzopen(path.string().c_str(), "wb");
-    ASSERT_NE(file, nullptr);
-    gzwrite(file, text.data(), static_cast<unsigned>(text.size()));
-    gzclose(file);
-  }
+  write_gzip(path, text);
   {
     Checker checker(example_plan());
     checker.add_file(path);
