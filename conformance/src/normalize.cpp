@@ -62,15 +62,16 @@ void append_number(double value, std::string& out) {
 
 void find_top_members(simdjson::dom::object object, TopMembers& out) {
   using M = TopMembers;
-  static constexpr std::string_view kNames[M::kCount] = {
-      "event_type", "event_properties", "type", "event", "properties", "batch", "events"};
+  static constexpr std::string_view kNames[M::kCount] = {"event_type", "event_properties", "type",
+                                                         "event",      "properties",       "batch",
+                                                         "events",     "timestamp",        "time"};
   out.seen = 0;
   for (auto field : object) {
     const std::string_view key = field.key;
     unsigned i = M::kCount;
-    switch (key.size()) {  // the names differ in size, but for two pairs
+    switch (key.size()) {  // the names differ in size, but for three pairs
       case 4:
-        i = M::kType;
+        i = key[1] == 'y' ? M::kType : M::kTime;
         break;
       case 5:
         i = key[0] == 'e' ? M::kEvent : M::kBatch;
@@ -80,6 +81,9 @@ void find_top_members(simdjson::dom::object object, TopMembers& out) {
         break;
       case 10:
         i = key[0] == 'e' ? M::kEventType : M::kProperties;
+        break;
+      case 9:
+        i = M::kTimestamp;
         break;
       case 16:
         i = M::kEventProperties;
@@ -109,6 +113,9 @@ ViewResult make_event_view(simdjson::dom::element element, const TopMembers& mem
   auto has = [&](unsigned i) { return members.has(i); };
   simdjson::dom::element name;
   simdjson::dom::element properties;
+  const unsigned timestamp = has(M::kEventType) ? M::kTime : M::kTimestamp;
+  view.has_timestamp = has(timestamp);
+  if (view.has_timestamp) view.timestamp = found[timestamp];
   if (has(M::kEventType)) {
     name = found[M::kEventType];
     view.shape = Shape::amplitude;
@@ -154,6 +161,7 @@ CompiledPointer::CompiledPointer(std::string_view pointer) : text_(pointer) {
   rest_ = slash == std::string_view::npos ? std::string() : std::string(rest.substr(slash));
   amplitude_first_ = std::string(amplitude_name(first_));
   in_properties_ = first_ == "properties" && !rest_.empty();
+  timestamp_ = first_ == "timestamp" && rest_.empty();
   if (!rest_.empty() && rest_.find('/', 1) == std::string::npos &&
       rest_.find('~') == std::string::npos) {
     single_key_ = rest_.substr(1);
@@ -165,6 +173,10 @@ bool CompiledPointer::resolve(const EventView& event, simdjson::dom::element& ou
   if (whole_) {
     out = event.root;
     return true;
+  }
+  if (timestamp_) {  // found with the view's other top-level members
+    out = event.timestamp;
+    return event.has_timestamp;
   }
   simdjson::dom::element value;
   if (in_properties_) {

@@ -31,6 +31,8 @@ struct EventView {
   std::string_view name;
   simdjson::dom::element properties;  ///< valid only when has_properties
   bool has_properties = false;
+  simdjson::dom::element timestamp;  ///< `timestamp` (Amplitude: `time`); valid when has_timestamp
+  bool has_timestamp = false;
 };
 
 /// What one JSON object of a stream is.
@@ -52,6 +54,8 @@ struct TopMembers {
     kProperties,
     kBatch,
     kEvents,
+    kTimestamp,
+    kTime,
     kCount
   };
   simdjson::dom::element found[kCount];  ///< valid where has()
@@ -89,6 +93,7 @@ class CompiledPointer {
   std::string single_key_;       ///< rest_ as one member name, when it is one plain token
   bool whole_ = true;
   bool in_properties_ = false;  ///< below `properties`: start from EventView::properties
+  bool timestamp_ = false;      ///< exactly `/timestamp`: EventView::timestamp
   bool single_ = false;
 };
 

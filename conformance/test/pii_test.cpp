@@ -228,5 +228,28 @@ TEST(Normalize, AmplitudePointersMapToSegmentNames) {
   EXPECT_FALSE(CompiledPointer("/properties/missing").resolve(view, value));
 }
 
+// `/timestamp` is found with the view's other top-level members (Amplitude: `time`); it resolves
+// exactly as a look-up by name would.
+TEST(Normalize, TheTimestampMemberComesWithTheView) {
+  simdjson::dom::parser parser;
+  const CompiledPointer timestamp("/timestamp");
+  simdjson::dom::element value;
+  EventView view;
+  auto segment = parse(parser, R"({"type":"track","time":1,"event":"X","timestamp":"t"})");
+  ASSERT_EQ(make_event_view(segment, view), ViewResult::event);
+  ASSERT_TRUE(timestamp.resolve(view, value));
+  EXPECT_EQ(std::string_view(value.get_string().value()), "t");
+  EXPECT_TRUE(CompiledPointer("/time").resolve(view, value));  // any other member by name
+  EXPECT_EQ(value.get_int64().value(), 1);
+  auto amplitude = parse(parser, R"({"event_type":"X","timestamp":"t","time":5})");
+  ASSERT_EQ(make_event_view(amplitude, view), ViewResult::event);
+  ASSERT_TRUE(timestamp.resolve(view, value));
+  EXPECT_EQ(value.get_int64().value(), 5);
+  auto none = parse(parser, R"({"event":"X","type":"track","properties":{"timestamp":1}})");
+  ASSERT_EQ(make_event_view(none, view), ViewResult::event);
+  EXPECT_FALSE(timestamp.resolve(view, value));
+  EXPECT_FALSE(CompiledPointer("/timestamp/x").resolve(view, value));
+}
+
 }  // namespace
 }  // namespace flowproof::conformance::detail
