@@ -547,6 +547,12 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
     list = top.found[TopMembers::kEvents];
   }
   if (member == nullptr) {
+    // An Amplitude event that also carries a list of events: the event is read, the list is
+    // not, and the line says so rather than dropping the list without a word.
+    if (top.has(TopMembers::kEventType) && top.has(TopMembers::kEvents) &&
+        top.found[TopMembers::kEvents].is_array()) {
+      problem("an event (`event_type`) also has an `events` list, which is not read");
+    }
     handle_event(element, line, 0, &top);
     return;
   }
@@ -560,6 +566,12 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
   if (!list.is_array()) {
     problem(std::string("`") + member + "` is not an array");
     return;
+  }
+  // A wrapper that names an event of its own: its list is read, that event is not, and the line
+  // says so.
+  if (top.has(TopMembers::kEvent) || top.has(TopMembers::kEventType)) {
+    problem(std::string("the `") + member + "` wrapper also names an event of its own (`" +
+            (top.has(TopMembers::kEvent) ? "event" : "event_type") + "`), which is not read");
   }
   std::size_t index = 0;
   for (simdjson::dom::element item : simdjson::dom::array(list.get_array().value_unsafe())) {

@@ -197,6 +197,33 @@ TEST(MalformedDecisions, DuplicateKeyInABatchOrUploadWrapperRefusesTheLine) {
               HasSubstr("the `events` wrapper has a duplicate key at /options/min_id_length"));
 }
 
+// An object that is both a wrapper and an event: what can be read is read, what cannot is FP001
+// on that line, never dropped without a word.
+TEST(MalformedDecisions, AWrapperThatIsAlsoAnEventSaysWhatIsNotRead) {
+  const std::string event =
+      R"({"type":"track","event":"Command Invoked","properties":{"invocation_id":"i","sequence":1,"command":"c"}})";
+  Checker checker(example_plan());
+  checker.add_text("both.jsonl",
+                   R"({"batch":[)" + event + R"(],"event":"Shadowed"})" + "\n" +  //
+                       R"({"event_type":"Command Invoked","event_properties":{},"events":[)" +
+                       event + "]}\n" +  //
+                       R"({"event_type":"Command Invoked","events":"not a list"})" + "\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.lines, 3u);
+  EXPECT_EQ(report.summary.events, 3u);  // the batch's element and both Amplitude events
+  EXPECT_EQ(report.summary.malformed, 2u);
+  ASSERT_EQ(fp001_lines(report), (std::vector<std::uint64_t>{1, 2}));
+  std::vector<std::string> messages;
+  for (const Violation& v : report.violations) {
+    if (v.rule == "FP001") messages.push_back(v.message);
+  }
+  EXPECT_THAT(messages[0],
+              HasSubstr("the `batch` wrapper also names an event of its own (`event`), which is "
+                        "not read"));
+  EXPECT_THAT(messages[1],
+              HasSubstr("an event (`event_type`) also has an `events` list, which is not read"));
+}
+
 TEST(MalformedDecisions, KeysWithSlashesAreEscapedInThePointer) {
   Checker checker(example_plan());
   checker.add_text("slash.jsonl", R"({"event":"A","properties":{"a/b~":1,"a/b~":2}})"
