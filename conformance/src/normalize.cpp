@@ -287,12 +287,6 @@ std::optional<std::int64_t> TimestampReader::read(simdjson::dom::element value) 
   return integer_value(value);
 }
 
-std::optional<std::int64_t> timestamp_ms(simdjson::dom::element value) {
-  std::string_view text;
-  if (value.get(text) == simdjson::SUCCESS) return parse_iso8601_ms(text);
-  return integer_value(value);
-}
-
 std::optional<std::int64_t> integer_value(simdjson::dom::element value) {
   switch (value.type()) {
     case simdjson::dom::element_type::INT64:

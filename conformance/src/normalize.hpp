@@ -101,15 +101,13 @@ class CompiledPointer {
 /// "...+02:00") to epoch milliseconds; nullopt when it is not one.
 std::optional<std::int64_t> parse_iso8601_ms(std::string_view text);
 
-/// A timestamp value (ISO-8601 string or integer epoch milliseconds) in epoch milliseconds.
-std::optional<std::int64_t> timestamp_ms(simdjson::dom::element value);
-
 /// Timestamps of one stream, read with the date and hour of the last one remembered: events
 /// arrive in time order, so most timestamps share "YYYY-MM-DDTHH" with the one before. Gives
-/// exactly what parse_iso8601_ms() and timestamp_ms() give.
+/// exactly what parse_iso8601_ms() gives.
 class TimestampReader {
  public:
   std::optional<std::int64_t> parse(std::string_view text);
+  /// A timestamp value (ISO-8601 string or integer epoch milliseconds) in epoch milliseconds.
   std::optional<std::int64_t> read(simdjson::dom::element value);
 
  private:

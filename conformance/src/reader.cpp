@@ -142,7 +142,8 @@ const std::string_view* smallest_twice(std::vector<KeyProbe>& keys,
 // A producer's duplicate key is read differently by different consumers (simdjson finds the
 // first, JavaScript keeps the last), so the checker refuses to guess. Depth is bounded by the
 // parser's max_depth.
-std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch) {
+std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch,
+                          std::string_view unvisited) {
   if (value.is_object()) {
     simdjson::dom::object object = value.get_object().value_unsafe();
     scratch.keys.clear();
@@ -157,6 +158,7 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
     if (!nested) return {};
     for (auto field : object) {
       if (!is_container(field.value.type())) continue;
+      if (!unvisited.empty() && field.key == unvisited) continue;
       std::string inner = duplicate_key(field.value, scratch);
       if (!inner.empty()) return "/" + json_pointer::escape_token(field.key) + inner;
     }
@@ -169,24 +171,6 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
       }
       ++index;
     }
-  }
-  return {};
-}
-
-std::string wrapper_duplicate_key(simdjson::dom::object wrapper, std::string_view list,
-                                  DuplicateKeyScratch& scratch) {
-  // Sorted rather than smallest_twice(): a wrapper is rare, and the event path keeps that inlined.
-  scratch.sorted.clear();
-  for (auto field : wrapper) scratch.sorted.push_back(field.key);
-  std::sort(scratch.sorted.begin(), scratch.sorted.end());
-  if (auto twice = std::adjacent_find(scratch.sorted.begin(), scratch.sorted.end());
-      twice != scratch.sorted.end()) {
-    return "/" + json_pointer::escape_token(*twice);
-  }
-  for (auto field : wrapper) {
-    if (field.key == list || !is_container(field.value.type())) continue;
-    std::string inner = duplicate_key(field.value, scratch);
-    if (!inner.empty()) return "/" + json_pointer::escape_token(field.key) + inner;
   }
   return {};
 }
@@ -558,7 +542,7 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
   }
   // A second `batch` would be dropped unread: the wrapper is refused whole, as an event is.
   if (std::string pointer =
-          wrapper_duplicate_key(element.get_object().value_unsafe(), member, keys_);
+          duplicate_key(element, keys_, member);  // the list's elements are checked one by one
       !pointer.empty()) {
     problem(std::string("the `") + member + "` wrapper has a duplicate key at " + pointer);
     return;

@@ -37,13 +37,11 @@ struct DuplicateKeyScratch {
 
 /// The JSON pointer of the first object (`value` itself or anything inside it, in document order)
 /// that holds a key twice, that key appended (the smallest such key of that object); empty when
-/// there is none.
-std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch);
-
-/// The same for a batch or upload wrapper, but for the wrapper's list of events, member `list`
-/// (its elements are checked one by one, so that one bad element leaves the others).
-std::string wrapper_duplicate_key(simdjson::dom::object wrapper, std::string_view list,
-                                  DuplicateKeyScratch& scratch);
+/// there is none. `unvisited` names a member of `value` not to look inside (a batch or upload
+/// wrapper's list, whose elements are checked one by one so that one bad element leaves the
+/// others); empty: every member is.
+std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch,
+                          std::string_view unvisited = {});
 
 /// A source of raw bytes (a file, a gzip file, standard input, an istream).
 class ByteSource {

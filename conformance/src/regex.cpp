@@ -233,23 +233,18 @@ std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::strin
   regex->pattern_ = std::string(pattern);
   regex->re_ = std::move(re);
   // Only once RE2 accepted it: the simple form never has to judge an invalid expression.
-  if (auto simple = SimplePattern::parse(pattern)) {
-    regex->full_ = simple;  // a full match ignores the anchors
-    if (simple->starts_anchored && simple->ends_anchored) regex->partial_ = simple;
-  }
+  regex->simple_ = SimplePattern::parse(pattern);
   return regex;
 }
 
 Regex::~Regex() = default;
 
 bool Regex::full_match(std::string_view text) const {
-  if (full_) return full_->matches(text);
-  return RE2::FullMatch(re2::StringPiece(text.data(), text.size()), *re_);
+  return simple_full() ? simple_->matches(text) : full_match_with_re2(text);
 }
 
 bool Regex::partial_match(std::string_view text) const {
-  if (partial_) return partial_->matches(text);
-  return RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *re_);
+  return simple_partial() ? simple_->matches(text) : partial_match_with_re2(text);
 }
 
 bool Regex::full_match_with_re2(std::string_view text) const {

@@ -50,8 +50,11 @@ class Regex {
   bool partial_match(std::string_view text) const;
   const std::string& pattern() const { return pattern_; }
   /// Whether full_match / partial_match are answered without RE2 (see SimplePattern).
-  bool simple_full() const { return full_.has_value(); }
-  bool simple_partial() const { return partial_.has_value(); }
+  /// (A full match ignores the anchors; a partial match is a full one only when both are there.)
+  bool simple_full() const { return simple_.has_value(); }
+  bool simple_partial() const {
+    return simple_ && simple_->starts_anchored && simple_->ends_anchored;
+  }
   /// RE2's own answers, for tests that hold the simple form to them.
   bool full_match_with_re2(std::string_view text) const;
   bool partial_match_with_re2(std::string_view text) const;
@@ -60,8 +63,7 @@ class Regex {
   Regex() = default;
   std::string pattern_;
   std::unique_ptr<re2::RE2> re_;
-  std::optional<SimplePattern> full_;     ///< set when the expression is simple
-  std::optional<SimplePattern> partial_;  ///< the same, when anchored at both ends
+  std::optional<SimplePattern> simple_;  ///< set when the expression is simple
 };
 
 }  // namespace flowproof::conformance

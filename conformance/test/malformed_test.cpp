@@ -83,6 +83,14 @@ Report check_file(const fs::path& path) {
   return checker.finish();
 }
 
+std::vector<std::string> fp001_messages(const Report& report) {
+  std::vector<std::string> messages;
+  for (const Violation& v : report.violations) {
+    if (v.rule == "FP001") messages.push_back(v.message);
+  }
+  return messages;
+}
+
 std::vector<std::uint64_t> fp001_lines(const Report& report) {
   std::vector<std::uint64_t> lines;
   for (const Violation& v : report.violations) {
@@ -160,10 +168,7 @@ TEST(MalformedDecisions, ByteOrderMarkOnlyOnTheFirstLine) {
 
 TEST(MalformedDecisions, DuplicateKeysAreFp001NamingThePointer) {
   const Report report = check_file(corpus_dir() / "duplicate_keys.jsonl");
-  std::vector<std::string> messages;
-  for (const Violation& v : report.violations) {
-    if (v.rule == "FP001") messages.push_back(v.message);
-  }
+  const std::vector<std::string> messages = fp001_messages(report);
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_THAT(messages[0], HasSubstr("duplicate key at /event"));
   EXPECT_THAT(messages[1], HasSubstr("duplicate key at /properties/plan"));
@@ -186,11 +191,10 @@ TEST(MalformedDecisions, DuplicateKeyInOneBatchElementLeavesTheOthers) {
 // whole line is refused, naming the pointer; the wrapper's list itself is checked per element.
 TEST(MalformedDecisions, DuplicateKeyInABatchOrUploadWrapperRefusesTheLine) {
   const Report report = check_file(corpus_dir() / "duplicate_keys_in_wrappers.jsonl");
-  std::vector<std::string> messages;
   for (const Violation& v : report.violations) {
-    if (v.rule == "FP001") messages.push_back(v.message);
     EXPECT_NE(v.event, "Undeclared Event");  // the second batch is never read
   }
+  const std::vector<std::string> messages = fp001_messages(report);
   ASSERT_EQ(messages.size(), 2u);
   EXPECT_THAT(messages[0], HasSubstr("the `batch` wrapper has a duplicate key at /batch"));
   EXPECT_THAT(messages[1],
@@ -213,10 +217,7 @@ TEST(MalformedDecisions, AWrapperThatIsAlsoAnEventSaysWhatIsNotRead) {
   EXPECT_EQ(report.summary.events, 3u);  // the batch's element and both Amplitude events
   EXPECT_EQ(report.summary.malformed, 2u);
   ASSERT_EQ(fp001_lines(report), (std::vector<std::uint64_t>{1, 2}));
-  std::vector<std::string> messages;
-  for (const Violation& v : report.violations) {
-    if (v.rule == "FP001") messages.push_back(v.message);
-  }
+  const std::vector<std::string> messages = fp001_messages(report);
   EXPECT_THAT(messages[0],
               HasSubstr("the `batch` wrapper also names an event of its own (`event`), which is "
                         "not read"));

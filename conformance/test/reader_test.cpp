@@ -184,7 +184,7 @@ std::string wrapper_duplicate_in(const std::string& json, std::string_view list)
   simdjson::dom::parser parser;
   const simdjson::dom::element root = parser.parse(json).value();
   DuplicateKeyScratch scratch;
-  return wrapper_duplicate_key(root.get_object().value(), list, scratch);
+  return duplicate_key(root, scratch, list);
 }
 
 TEST(DuplicateKey, AWrapperIsCheckedButForItsListOfEvents) {
