@@ -203,8 +203,7 @@ bool CompiledPointer::resolve(const EventView& event, simdjson::dom::element& ou
 
 namespace {
 
-// "YYYY-MM-DDTHH" (the first kHourPrefix bytes) in epoch seconds; nullopt when not one.
-constexpr std::size_t kHourPrefix = 13;
+// "YYYY-MM-DDTHH" (TimestampReader::kHourPrefix bytes) in epoch seconds; nullopt when not one.
 std::optional<std::int64_t> hour_seconds(std::string_view t) {
   int year, month, day, hour;
   if (!digits(t, 0, 4, year) || t.size() < 19 || t[4] != '-' || !digits(t, 5, 2, month) ||
@@ -270,12 +269,12 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view t) {
 }
 
 std::optional<std::int64_t> TimestampReader::parse(std::string_view t) {
-  if (t.size() >= 19 && has_hour_ && std::memcmp(t.data(), hour_text_, kHourPrefix) == 0) {
+  if (t.size() >= 19 && has_hour_ && std::memcmp(t.data(), hour_text_, sizeof hour_text_) == 0) {
     return finish_timestamp(t, hour_start_);
   }
   std::optional<std::int64_t> hour_start = hour_seconds(t);
   if (!hour_start) return std::nullopt;
-  std::memcpy(hour_text_, t.data(), kHourPrefix);
+  std::memcpy(hour_text_, t.data(), sizeof hour_text_);
   hour_start_ = *hour_start;
   has_hour_ = true;
   return finish_timestamp(t, *hour_start);

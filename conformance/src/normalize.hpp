@@ -111,7 +111,8 @@ class TimestampReader {
   std::optional<std::int64_t> read(simdjson::dom::element value);
 
  private:
-  char hour_text_[13] = {};  ///< "YYYY-MM-DDTHH" of the last valid prefix
+  static constexpr std::size_t kHourPrefix = 13;  ///< the size of "YYYY-MM-DDTHH"
+  char hour_text_[kHourPrefix] = {};              ///< that prefix of the last valid timestamp
   std::int64_t hour_start_ = 0;
   bool has_hour_ = false;
 };
