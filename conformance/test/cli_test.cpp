@@ -216,6 +216,9 @@ TEST_F(Cli, UnusableCommandLinesExitTwo) {
       {"check", "--plan", plan, "--severity", "FP999=error", events},
       {"check", "--plan", plan, "--severity", "FP103=fatal", events},
       {"check", "--plan", plan, "--min-coverage", "1.5", events},
+      {"check", "--plan", plan, "--min-coverage", "nan", events},
+      {"gen", "--plan", plan, "--events", "0"},
+      {"gen", "--plan", plan, "--events", "10", "--interleave", "0"},
       {"gen", "--plan", plan, "--events", "10", "--defect-rule", "FP999"},
       {"no-such-command"},
       {},
@@ -233,6 +236,23 @@ TEST_F(Cli, UnusableCommandLinesExitTwo) {
   EXPECT_THAT(duplicate.err, HasSubstr("more than once"));
   const auto unknown = flowproof({"check", "--plan", plan, "--report", "pdf=a.pdf", events});
   EXPECT_THAT(unknown.err, HasSubstr("unknown format \"pdf\""));
+  const auto zero = flowproof({"gen", "--plan", plan, "--events", "0"});
+  EXPECT_THAT(zero.err, HasSubstr("at least 1, got 0"));
+}
+
+// The form of the help's example: repeatable options before several inputs. Each option takes
+// one value; every input stays an input.
+TEST_F(Cli, RepeatableOptionsBeforeSeveralInputs) {
+  const std::string clean = clean_events();
+  const std::string failing = failing_events();
+  const auto result = flowproof({"check", "--plan", plan, "--report", "json=" + path("r.json"),
+                                 "--report", "markdown=" + path("r.md"), "--severity",
+                                 "FP004=error", "--label", "x=y", clean, failing});
+  EXPECT_EQ(result.status, 1) << result.err;
+  const auto json = nlohmann::json::parse(slurp(path("r.json")));
+  EXPECT_EQ(json["summary"]["inputs"], 2);
+  EXPECT_EQ(json["violations"][0]["at"][0]["input"], failing);
+  EXPECT_THAT(slurp(path("r.md")), HasSubstr("## flowproof: **fail**"));
 }
 
 TEST_F(Cli, UnreadableInputExitsThree) {

@@ -56,6 +56,28 @@ EXAMPLES:
 Run `flowproof SUBCOMMAND --help` for each subcommand's options.
 )";
 
+// A number from 0 to 1 (CLI::Range lets NaN through: every comparison with it is false).
+const CLI::Validator ratio(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (!CLI::detail::lexical_cast(text, value) || !(value >= 0.0 && value <= 1.0)) {
+        return "expected a number from 0 to 1, got " + text;
+      }
+      return {};
+    },
+    "RATIO in [0, 1]");
+
+// A count of at least 1.
+const CLI::Validator at_least_one(
+    [](std::string& text) -> std::string {
+      long long value = 0;
+      if (!CLI::detail::lexical_cast(text, value) || value < 1) {
+        return "expected a whole number of at least 1, got " + text;
+      }
+      return {};
+    },
+    "N >= 1");
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -70,23 +92,30 @@ int main(int argc, char** argv) {
   CLI::App* check_app =
       app.add_subcommand("check", "Check event streams against a plan and write reports");
   check_app->add_option("--plan", check.plan, "The tracking plan (JSON)")->required();
-  check_app->add_option(
-      "--report", check.reports,
-      "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most "
-      "once; PATH - is standard output). Default: text to standard output");
+  check_app
+      ->add_option("--report", check.reports,
+                   "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most "
+                   "once; PATH - is standard output). Default: text to standard output")
+      ->allow_extra_args(false);  // each --report takes one value; what follows is an input
   check_app->add_flag("--require-coverage", check.require_coverage,
                       "Turn the coverage rules FP201/FP202 on at error severity");
   check_app
       ->add_option("--min-coverage", check.min_coverage,
                    "Fail when the covered share of outcomes is below RATIO (0..1)")
-      ->check(CLI::Range(0.0, 1.0));
-  check_app->add_option("--severity", check.severities,
-                        "RULE=error|warning|off: override a rule's severity (repeatable)");
-  check_app->add_option("--label", check.labels,
-                        "INVOCATION=NAME: name an invocation in reports (repeatable)");
-  check_app->add_option("--labels", check.label_files,
-                        "FILE: invocation labels from a suite's sidecar (the GoogleTest listener's "
-                        ".labels.json, or a JSON object invocation -> name; repeatable)");
+      ->check(ratio);
+  check_app
+      ->add_option("--severity", check.severities,
+                   "RULE=error|warning|off: override a rule's severity (repeatable)")
+      ->allow_extra_args(false);
+  check_app
+      ->add_option("--label", check.labels,
+                   "INVOCATION=NAME: name an invocation in reports (repeatable)")
+      ->allow_extra_args(false);
+  check_app
+      ->add_option("--labels", check.label_files,
+                   "FILE: invocation labels from a suite's sidecar (the GoogleTest listener's "
+                   ".labels.json, or a JSON object invocation -> name; repeatable)")
+      ->allow_extra_args(false);
   check_app->add_flag("--no-progress", check.no_progress,
                       "Never show the progress line (shown only when stderr is a terminal)");
   check_app
@@ -111,18 +140,18 @@ int main(int argc, char** argv) {
   gen_app->add_option("--plan", gen.plan, "The tracking plan (JSON)")->required();
   gen_app->add_option("--events", gen.events, "Lines to write, exactly")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(at_least_one);
   gen_app->add_option("--seed", gen.seed, "Random seed; the same seed gives the same stream")
       ->capture_default_str();
   gen_app
       ->add_option("--defect-rate", gen.defect_rate,
                    "Share of invocations (0..1) with exactly one injected defect")
-      ->check(CLI::Range(0.0, 1.0))
+      ->check(ratio)
       ->capture_default_str();
   gen_app->add_option("--defect-rule", gen.defect_rule,
                       "Inject only defects of this rule (e.g. FP103); default any");
   gen_app->add_option("--interleave", gen.interleave, "Invocations open at once")
-      ->check(CLI::PositiveNumber)
+      ->check(at_least_one)
       ->capture_default_str();
   gen_app->add_option("-o,--output", gen.output, "Output file; - is standard output")
       ->capture_default_str();
