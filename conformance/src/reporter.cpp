@@ -1,23 +1,15 @@
-// reporter.cpp — the format registry (name -> factory), atomic report files, and the helpers the
+// reporter.cpp — the format registry (name -> factory), report files, and the helpers the
 // built-in formats share.
 #include <flowproof/conformance/reporter.hpp>
 
 #include "reporter_formats.hpp"
 
-#include <unistd.h>
+#include <flowproof/harness/output_file.hpp>
 
-#include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <mutex>
-#include <sstream>
-#include <stdexcept>
+#include <string>
 
 namespace flowproof::conformance {
 namespace {
@@ -72,44 +64,7 @@ std::vector<std::string> reporter_names() {
 }
 
 void write_report_file(const Reporter& reporter, const Report& report, const std::string& path) {
-  if (path == "-") {
-    reporter.write(report, std::cout);
-    std::cout.flush();
-    if (!std::cout) throw std::runtime_error("cannot write the report to standard output");
-    return;
-  }
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  // The temporary file sits in the target's directory so the rename never crosses file systems.
-  std::string temp = (directory / ("." + target.filename().string() + ".XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    throw std::runtime_error("cannot write report " + path + ": " + std::strerror(errno));
-  }
-  ::close(fd);
-  try {
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      reporter.write(report, out);
-      out.flush();
-      if (!out) throw std::runtime_error("cannot write report " + path + ": write failed");
-    }
-    // mkstemp creates 0600; a report is an ordinary file.
-    fs::permissions(temp,
-                    fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
-                        fs::perms::others_read,
-                    fs::perm_options::replace);
-    fs::rename(temp, target);
-  } catch (const fs::filesystem_error& error) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw std::runtime_error("cannot write report " + path + ": " + error.code().message());
-  } catch (...) {
-    std::error_code ignored;
-    fs::remove(temp, ignored);
-    throw;
-  }
+  harness::write_output_file(path, [&](std::ostream& out) { reporter.write(report, out); });
 }
 
 void annotate_report(Report& report, const Plan& plan, const CheckOptions& options) {

@@ -1,19 +1,16 @@
 // suite.cpp — SuiteRecorder: per-test invocations, labels and the JSON Lines + sidecar output.
 #include <flowproof/conformance/suite.hpp>
 
+#include <flowproof/harness/output_file.hpp>
+
 #include <nlohmann/json.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <system_error>
 
 namespace flowproof::conformance {
 namespace {
@@ -28,22 +25,8 @@ std::uint64_t fnv1a(std::string_view text, std::uint64_t seed) {
 }
 
 void write_atomically(const std::filesystem::path& path, const std::string& text) {
-  static std::atomic<unsigned> counter{0};
   if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path());
-  std::filesystem::path temporary = path;
-  temporary += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw std::system_error(errno ? errno : EIO, std::generic_category(),
-                              "cannot write " + temporary.string());
-    }
-  }
-  std::filesystem::rename(temporary, path);
+  harness::write_output_file(path.string(), [&](std::ostream& out) { out << text; });
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -177,6 +178,17 @@ TEST_F(Cli, JsonReportOnStdout) {
   const auto result = flowproof({"check", "--plan", plan, "--report", "json=-", clean_events()});
   EXPECT_EQ(result.status, 0);
   EXPECT_EQ(nlohmann::json::parse(result.out)["verdict"], "pass");
+}
+
+// /dev/stdout, /dev/fd/N and FIFOs are written in place (a CI idiom), never replaced by a file.
+TEST_F(Cli, OutputsThroughDevStdout) {
+  const auto report = flowproof(
+      {"check", "--plan", plan, "--no-progress", "--report", "json=/dev/stdout", clean_events()});
+  EXPECT_EQ(report.status, 0) << report.err;
+  EXPECT_EQ(nlohmann::json::parse(report.out)["verdict"], "pass");
+  const auto gen = flowproof({"gen", "--plan", plan, "--events", "7", "-o", "/dev/stdout"});
+  EXPECT_EQ(gen.status, 0) << gen.err;
+  EXPECT_EQ(std::count(gen.out.begin(), gen.out.end(), '\n'), 7);
 }
 
 TEST_F(Cli, StandardInputIsAnInput) {

@@ -8,6 +8,7 @@
 #include <flowproof/conformance/reporter.hpp>
 #include <flowproof/conformance/rules.hpp>
 #include <flowproof/conformance/suite.hpp>
+#include <flowproof/harness/output_file.hpp>
 
 #include <unistd.h>
 
@@ -211,29 +212,16 @@ int run_gen(const GenCommand& command) {
   namespace fs = std::filesystem;
   try {
     GeneratorStats stats;
-    if (command.output == "-") {
-      stats = generate_stream(plan, options, std::cout);
-      std::cout.flush();
-    } else {
-      // Written beside the target and renamed, so a reader never sees half a stream.
-      const fs::path target(command.output);
-      const fs::path temp = target.string() + ".partial";
-      {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        if (!out) return usage_error("cannot write " + temp.string());
-        stats = generate_stream(plan, options, out);
-        out.flush();
-        if (!out) return usage_error("cannot write " + temp.string());
-      }
-      fs::rename(temp, target);
-    }
+    // A file is written beside the target and renamed, so a reader never sees half a stream.
+    harness::write_output_file(
+        command.output, [&](std::ostream& out) { stats = generate_stream(plan, options, out); });
     std::cerr << "flowproof: wrote " << stats.lines << " events in " << stats.invocations
               << " invocations, " << stats.defective_invocations << " with a defect";
     for (const auto& [rule, count] : stats.defects) std::cerr << " " << rule << "=" << count;
     std::cerr << "\n";
   } catch (const std::invalid_argument& error) {
     return usage_error(error.what());
-  } catch (const fs::filesystem_error& error) {
+  } catch (const std::runtime_error& error) {  // the output cannot be written
     return usage_error(error.what());
   }
   return exit_pass;

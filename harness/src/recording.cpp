@@ -1,11 +1,9 @@
 // RecordingClient: in-memory recording with waiting, JSON Lines output and optional forwarding.
 #include <flowproof/harness/recording.hpp>
 
-#include <unistd.h>
+#include <flowproof/harness/output_file.hpp>
+
 #include <atomic>
-#include <cerrno>
-#include <fstream>
-#include <system_error>
 
 namespace flowproof::harness {
 
@@ -44,29 +42,7 @@ bool RecordingClient::wait_for(const std::function<bool(const std::vector<Event>
 
 void RecordingClient::write_json_lines(const std::filesystem::path& path) const {
   const std::string text = to_json_lines(events());
-  static std::atomic<unsigned> counter{0};
-  std::filesystem::path temporary = path;
-  temporary += ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      throw std::system_error(errno, std::generic_category(), "cannot write " + temporary.string());
-    }
-    out << text;
-    out.flush();
-    if (!out) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw std::system_error(EIO, std::generic_category(), "cannot write " + temporary.string());
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    throw std::filesystem::filesystem_error("cannot rename the recording", temporary, path, error);
-  }
+  write_output_file(path.string(), [&](std::ostream& out) { out << text; });
 }
 
 bool RecordingClient::flush(std::chrono::milliseconds) { return true; }

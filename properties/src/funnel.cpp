@@ -4,6 +4,7 @@
 #include <flowproof/properties/funnel.hpp>
 
 #include <flowproof/harness/error_class.hpp>
+#include <flowproof/harness/output_file.hpp>
 #include <flowproof/harness/timeline.hpp>
 
 #include <rapidcheck.h>
@@ -396,13 +397,8 @@ std::filesystem::path save_corpus_entry(const std::filesystem::path& dir,
     if (c == '/' || c == '\\' || c == ' ') c = '.';
   }
   const std::filesystem::path path = dir / (name + ".json");
-  const std::filesystem::path temporary = dir / (name + ".json.tmp");
-  {
-    std::ofstream out(temporary);
-    out << to_json(entry).dump(2) << "\n";
-    if (!out) throw std::runtime_error("cannot write " + temporary.string());
-  }
-  std::filesystem::rename(temporary, path);
+  const std::string text = to_json(entry).dump(2) + "\n";
+  harness::write_output_file(path.string(), [&](std::ostream& out) { out << text; });
   return path;
 }
 

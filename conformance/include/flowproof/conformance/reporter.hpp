@@ -43,7 +43,8 @@ std::vector<std::string> reporter_names();
 /// this plan and options, and the flow rules that cannot apply to each flow.
 void annotate_report(Report& report, const Plan& plan, const CheckOptions& options = {});
 
-/// Writes a report to a file atomically (a temporary file renamed into place); "-" is stdout.
+/// Writes a report to `path` with harness::write_output_file(): "-" is standard output, a regular
+/// file is replaced atomically, a FIFO or device (/dev/stdout, /dev/fd/N) is written in place.
 void write_report_file(const Reporter& reporter, const Report& report, const std::string& path);
 
 }  // namespace flowproof::conformance
