@@ -116,9 +116,11 @@ ViewResult make_event_view(simdjson::dom::element element, const TopMembers& mem
   const unsigned timestamp = has(M::kEventType) ? M::kTime : M::kTimestamp;
   view.has_timestamp = has(timestamp);
   if (view.has_timestamp) view.timestamp = found[timestamp];
+  view.also_segment = false;
   if (has(M::kEventType)) {
     name = found[M::kEventType];
     view.shape = Shape::amplitude;
+    view.also_segment = has(M::kEvent);
     if (has(M::kEventProperties)) {
       properties = found[M::kEventProperties];
       view.has_properties = true;
@@ -127,7 +129,7 @@ ViewResult make_event_view(simdjson::dom::element element, const TopMembers& mem
     view.shape = Shape::segment;
     if (has(M::kType)) {
       std::string_view type;
-      if (found[M::kType].get(type) != simdjson::SUCCESS) return ViewResult::no_name;
+      if (found[M::kType].get(type) != simdjson::SUCCESS) return ViewResult::bad_type;
       if (type != "track") return ViewResult::skipped;
     }
     if (!has(M::kEvent)) return ViewResult::no_name;
@@ -141,13 +143,8 @@ ViewResult make_event_view(simdjson::dom::element element, const TopMembers& mem
   if (name.get(name_text) != simdjson::SUCCESS || name_text.empty()) return ViewResult::no_name;
   view.name = name_text;
   if (view.has_properties) {
-    if (properties.is_null()) {
-      view.has_properties = false;
-    } else if (!properties.is_object()) {
-      return ViewResult::bad_properties;
-    } else {
-      view.properties = properties;
-    }
+    if (!properties.is_object()) return ViewResult::bad_properties;
+    view.properties = properties;
   }
   return ViewResult::event;
 }

@@ -33,6 +33,9 @@ struct EventView {
   bool has_properties = false;
   simdjson::dom::element timestamp;  ///< `timestamp` (Amplitude: `time`); valid when has_timestamp
   bool has_timestamp = false;
+  /// An Amplitude event (`event_type`) that also has a Segment `event`: read as Amplitude, the
+  /// Segment members unread (the reader says so).
+  bool also_segment = false;
 };
 
 /// What one JSON object of a stream is.
@@ -40,7 +43,8 @@ enum class ViewResult {
   event,          ///< a track call or an Amplitude event: `view` is filled
   skipped,        ///< another Segment call type (identify, page, ...)
   no_name,        ///< an event whose name is missing, not a string or empty
-  bad_properties  ///< `properties` / `event_properties` present but not an object
+  bad_type,       ///< a Segment call whose `type` is not a string
+  bad_properties  ///< `properties` / `event_properties` present but not an object (null included)
 };
 
 /// The top-level members an event object is classified by, found in one pass over it (the first

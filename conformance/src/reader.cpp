@@ -15,6 +15,7 @@
 #include <cstring>
 #include <new>
 #include <system_error>
+#include <vector>
 
 namespace flowproof::conformance::detail {
 namespace {
@@ -45,41 +46,79 @@ class FileSource final : public ByteSource {
   bool owned_;
 };
 
+// gzip, member after member (a concatenation of gzip files is one gzip file), read with zlib's
+// inflate rather than gzread: gzread ignores whatever follows the last member, so a damaged second
+// member or stray bytes after the data would pass unnoticed with the events in them.
 class GzipSource final : public ByteSource {
  public:
-  GzipSource(gzFile file, std::string name) : file_(file), name_(std::move(name)) {
-    gzbuffer(file_, 1 << 17);
-  }
-  ~GzipSource() override { gzclose(file_); }
-  std::size_t read(char* buffer, std::size_t size) override {
-    int n = gzread(file_, buffer, static_cast<unsigned>(std::min<std::size_t>(size, 1u << 30)));
-    if (n < 0) {
-      int code = 0;
-      const char* raw = gzerror(file_, &code);
-      std::string_view message = raw != nullptr ? raw : "";
-      // zlib starts its message with the path; the file is named once, here.
-      if (message.substr(0, name_.size() + 2) == name_ + ": ")
-        message.remove_prefix(name_.size() + 2);
-      throw InputError(
-          name_ + ": cannot decompress: " + std::string(message.empty() ? "gzip error" : message));
+  GzipSource(std::FILE* file, std::string name)
+      : file_(file), name_(std::move(name)), input_(1 << 17) {
+    if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) {  // 16: a gzip header and trailer
+      std::fclose(file_);
+      throw InputError(name_ + ": cannot decompress: " + (stream_.msg ? stream_.msg : "zlib"));
     }
-    if (n == 0) {
-      // At the end, Z_BUF_ERROR means the file ended inside a gzip stream (no trailer, so no
-      // CRC check either): the events after the cut are lost, and a cut between lines would
-      // otherwise pass unnoticed.
-      int code = Z_OK;
-      gzerror(file_, &code);
-      if (code == Z_BUF_ERROR) {
-        throw InputError(name_ + ": cannot decompress: unexpected end of file (the gzip data is " +
-                         "truncated)");
+  }
+  ~GzipSource() override {
+    inflateEnd(&stream_);
+    std::fclose(file_);
+  }
+  GzipSource(const GzipSource&) = delete;
+  GzipSource& operator=(const GzipSource&) = delete;
+
+  std::size_t read(char* buffer, std::size_t size) override {
+    const auto wanted = static_cast<uInt>(std::min<std::size_t>(size, 1u << 30));
+    stream_.next_out = reinterpret_cast<Bytef*>(buffer);
+    stream_.avail_out = wanted;
+    while (stream_.avail_out == wanted) {
+      if (stream_.avail_in == 0 && !fill()) {
+        if (!in_member_) return 0;  // the end, between members (or an empty file)
+        fail("unexpected end of file (the gzip data is truncated)");
+      }
+      if (!in_member_ && !at_magic()) {
+        const std::uint64_t at = consumed();
+        if (at == 0) fail("not gzip data");
+        fail("the data after the end of the gzip stream (at byte " + std::to_string(at) +
+             ") is not gzip");
+      }
+      in_member_ = true;
+      const int code = inflate(&stream_, Z_NO_FLUSH);
+      if (code == Z_STREAM_END) {
+        in_member_ = false;  // the trailer's CRC and length checked; another member may follow
+        inflateReset(&stream_);
+      } else if (code != Z_OK && code != Z_BUF_ERROR) {
+        fail(stream_.msg != nullptr ? stream_.msg : "gzip error");
       }
     }
-    return static_cast<std::size_t>(n);
+    return wanted - stream_.avail_out;
   }
 
  private:
-  gzFile file_;
+  bool fill() {
+    const std::size_t n = std::fread(input_.data(), 1, input_.size(), file_);
+    if (n == 0 && std::ferror(file_)) {
+      throw InputError(name_ + ": cannot read: " + std::strerror(errno));
+    }
+    stream_.next_in = input_.data();
+    stream_.avail_in = static_cast<uInt>(n);
+    read_ += n;
+    return n > 0;
+  }
+  std::uint64_t consumed() const { return read_ - stream_.avail_in; }
+  // Whether the unread input starts with gzip's magic bytes, as every member does (only the first
+  // byte is checked when the buffer ends after it; zlib checks the rest).
+  bool at_magic() const {
+    return stream_.next_in[0] == 0x1f && (stream_.avail_in < 2 || stream_.next_in[1] == 0x8b);
+  }
+  [[noreturn]] void fail(const std::string& why) const {
+    throw InputError(name_ + ": cannot decompress: " + why);
+  }
+
+  std::FILE* file_;
   std::string name_;
+  std::vector<Bytef> input_;
+  z_stream stream_{};
+  std::uint64_t read_ = 0;  // bytes of the file read so far
+  bool in_member_ = false;
 };
 
 class IstreamSource final : public ByteSource {
@@ -101,6 +140,13 @@ class IstreamSource final : public ByteSource {
 };
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// True when a line ends inside a JSON string (which a line of valid JSON never does).
+bool ends_inside_string(std::string_view line) {
+  JsonStructure structure;
+  for (char c : line) structure.feed(c);
+  return structure.in_string();
+}
 
 bool is_container(simdjson::dom::element_type type) {
   return type == simdjson::dom::element_type::OBJECT || type == simdjson::dom::element_type::ARRAY;
@@ -185,13 +231,9 @@ std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) 
   }
   if (std::filesystem::is_directory(status))
     throw InputError(name + ": cannot read: is a directory");
-  if (path.extension() == ".gz") {
-    gzFile file = gzopen(name.c_str(), "rb");
-    if (file == nullptr) throw InputError(name + ": cannot read: " + std::strerror(errno));
-    return std::make_unique<GzipSource>(file, name);
-  }
   std::FILE* file = std::fopen(name.c_str(), "rb");
   if (file == nullptr) throw InputError(name + ": cannot read: " + std::strerror(errno));
+  if (path.extension() == ".gz") return std::make_unique<GzipSource>(file, name);
   return std::make_unique<FileSource>(file, name, true);
 }
 
@@ -362,8 +404,11 @@ void Reader::read(ByteSource& source) {
         first = false;
         if (line[start] == '[') {
           simdjson::dom::element ignored;
-          if (parser_.parse(line.data(), line.size(), false).get(ignored) != simdjson::SUCCESS) {
-            // Not a complete array on one line: the whole input is one (pretty-printed) array.
+          if (parser_.parse(line.data(), line.size(), false).get(ignored) != simdjson::SUCCESS &&
+              !ends_inside_string(line)) {
+            // Not a complete array on one line, but a beginning of one (a JSON string never
+            // spans lines, so a line that ends inside one is a broken line of JSON Lines, not
+            // the start of a pretty-printed array): the whole input is one array.
             buffer.rewind(line.data() + start, number);
             read_array(buffer, number);
             return;
@@ -396,7 +441,8 @@ void Reader::read_text(std::string_view text) {
 
 void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
   // A byte scanner that splits the top-level array into elements, each parsed on its own and
-  // reported at the line where it starts.
+  // reported at the line where it starts. A syntax error between elements (a missing, doubled or
+  // trailing comma) is a finding of its own at its line, and reading goes on.
   std::uint64_t line = first_line;
   std::string element;
   int c = buffer.get(counters_.bytes);  // the '['
@@ -406,26 +452,49 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
     ++counters_.malformed;
     sink_.on_malformed(at, std::move(message));
   };
+  bool after_element = false;  // an element was read and no comma has followed it yet
+  bool any_element = false;
   for (;;) {
-    // Between elements.
+    // Between elements: whitespace and exactly one comma between two elements.
     c = buffer.get(counters_.bytes);
-    while (c != -1 && (is_space(static_cast<char>(c)) || c == ',')) {
-      if (c == '\n') ++line;
-      c = buffer.get(counters_.bytes);
+    for (;; c = buffer.get(counters_.bytes)) {
+      if (c == '\n') {
+        ++line;
+      } else if (c == ',') {
+        if (!after_element) {
+          fail(line, any_element ? "two commas in a row in the JSON array"
+                                 : "a comma before the first element of the JSON array");
+        }
+        after_element = false;
+      } else if (c == -1 || !is_space(static_cast<char>(c))) {
+        break;
+      }
     }
     if (c == -1) {
       fail(line, "the JSON array is not closed");
       return;
     }
-    if (c == ']') break;
+    if (c == ']') {
+      if (any_element && !after_element)
+        fail(line, "a comma before the `]` closing the JSON array");
+      break;
+    }
+    if (after_element) fail(line, "a comma is missing between two elements of the JSON array");
     // One element: track nesting and strings until it closes.
     std::uint64_t element_line = line;
     element.clear();
     int depth = 0;
     JsonStructure structure;
+    bool broken = false;  // a string not closed on its line: JSON strings never span lines
     for (;;) {
       element.push_back(static_cast<char>(c));
-      if (c == '\n') ++line;
+      if (c == '\n') {
+        ++line;
+        if (structure.in_string()) {
+          broken = true;
+          break;
+        }
+      }
       const JsonStructure::Byte byte = structure.feed(static_cast<char>(c));
       if (byte == JsonStructure::Byte::open) {
         ++depth;
@@ -448,11 +517,19 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
            "array element is longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
       return;
     }
+    any_element = true;
+    if (broken) {
+      // Reading goes on at the next line, as if the element had ended there.
+      fail(element_line, "array element has a string that is not closed on its line");
+      after_element = false;
+      continue;
+    }
     if (c == -1 && (depth > 0 || structure.in_string())) {
       fail(element_line, "the JSON array ends inside an element");
       return;
     }
     parse_unit(element.data(), element.size(), false, element_line);
+    after_element = true;
     tick();
   }
   // Only whitespace may follow the array.
@@ -551,6 +628,12 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
     problem(std::string("`") + member + "` is not an array");
     return;
   }
+  // A wrapper with a second list (a Segment `batch` and an Amplitude upload's `events` at once):
+  // `batch` is read, `events` is not, and the line says so.
+  if (member[0] == 'b' && top.has(TopMembers::kEvents) &&
+      top.found[TopMembers::kEvents].is_array()) {
+    problem("the `batch` wrapper also has an `events` list, which is not read");
+  }
   // A wrapper that names an event of its own: its list is read, that event is not, and the line
   // says so.
   if (top.has(TopMembers::kEvent) || top.has(TopMembers::kEventType)) {
@@ -585,11 +668,23 @@ void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, st
       problem(index == 0 ? std::string("an event has no name")
                          : "event " + std::to_string(index) + " has no name");
       return;
+    case ViewResult::bad_type:
+      problem(index == 0 ? std::string("an event's `type` is not a string")
+                         : "the `type` of event " + std::to_string(index) + " is not a string");
+      return;
     case ViewResult::bad_properties:
-      problem("`properties` of event \"" + std::string(view_.name) + "\" is not an object");
+      problem("`" +
+              std::string(view_.shape == Shape::amplitude ? "event_properties" : "properties") +
+              "` of event \"" + std::string(view_.name) + "\" is not an object");
       return;
     case ViewResult::event:
       break;
+  }
+  // Both shapes at once: what is read is the Amplitude event, and the line says what is not.
+  if (view_.also_segment) {
+    problem("event \"" + std::string(view_.name) +
+            "\" has both `event_type` (Amplitude) and `event` (Segment): it is read as an "
+            "Amplitude event, and its Segment members (`event`, `properties`) are not read");
   }
   if (view_.has_properties &&
       view_.properties.get_object().value_unsafe().size() > limits_.max_properties) {

@@ -3,6 +3,7 @@
 #include <flowproof/conformance/checker.hpp>
 #include <flowproof/conformance/plan.hpp>
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
 
@@ -17,6 +18,8 @@
 
 namespace flowproof::conformance {
 namespace {
+
+using ::testing::HasSubstr;
 
 using nlohmann::json;
 
@@ -288,6 +291,54 @@ TEST(Reading, TruncatedGzipFileIsAnInputError) {
   Checker checker(example_plan());
   checker.add_file(empty);
   EXPECT_EQ(checker.finish().summary.lines, 0u);
+}
+
+// Whatever follows the last gzip member is read or refused, never ignored: a second member (a
+// concatenation of gzip files is one gzip file) is read, a damaged one or stray bytes are an input
+// error, and so is a file that is not gzip at all.
+TEST(Reading, GzipMembersAndTrailingData) {
+  const auto dir = reading_dir();
+  const std::string first = lines(create_completed());
+  write_gzip(dir / "first.gz", first);
+  write_gzip(dir / "second.gz", "{\"type\":\"identify\",\"userId\":\"u\"}\n");
+  auto slurp = [](const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  const std::string one = slurp(dir / "first.gz");
+  const std::string two = slurp(dir / "second.gz");
+  auto check = [&](const std::string& name, const std::string& bytes) {
+    const auto path = dir / name;
+    std::ofstream(path, std::ios::binary)
+        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    Checker checker(example_plan());
+    checker.add_file(path);
+    return checker.finish();
+  };
+  const Report both = check("both.jsonl.gz", one + two);
+  EXPECT_EQ(both.summary.events, 5u);
+  EXPECT_EQ(both.summary.skipped, 1u);  // the second member's line was read
+  auto refused = [&](const std::string& name, const std::string& bytes) {
+    try {
+      check(name, bytes);
+      ADD_FAILURE() << name << " was read without an error";
+      return std::string();
+    } catch (const InputError& error) {
+      return std::string(error.what());
+    }
+  };
+  std::string damaged = one + two;
+  damaged[one.size()] =
+      static_cast<char>(damaged[one.size()] ^ 0x01);  // the second member's first magic byte
+  EXPECT_THAT(refused("damaged.jsonl.gz", damaged),
+              HasSubstr("damaged.jsonl.gz: cannot decompress: the data after the end of the gzip "
+                        "stream (at byte " +
+                        std::to_string(one.size()) + ") is not gzip"));
+  EXPECT_THAT(refused("garbage.jsonl.gz", one + "garbage"),
+              HasSubstr("garbage.jsonl.gz: cannot decompress: the data after the end of the gzip "
+                        "stream"));
+  EXPECT_THAT(refused("plain.jsonl.gz", first),
+              HasSubstr("plain.jsonl.gz: cannot decompress: not gzip data"));
 }
 
 TEST(Reading, GzipFileAndIstreamAndMissingFile) {

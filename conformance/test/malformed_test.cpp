@@ -73,6 +73,12 @@ const std::map<std::string, Expected>& expectations() {
       {"array_with_trailing_garbage.json", {6, 5, 0, 1, 0, {8}, false}},
       // One batch line: an event, a non-object element (FP001) and an identify call (skipped).
       {"batch_with_bad_elements.jsonl", {5, 5, 1, 1, 0, {1}, false}},
+      // A missing, a doubled and a trailing comma: three findings of their own, every element read.
+      {"array_commas.json", {6, 3, 0, 3, 0, {3, 3, 5}, false}},
+      // A JSON Lines file whose first line starts with `[` and breaks inside a string.
+      {"first_line_cut_after_bracket.jsonl", {4, 3, 0, 1, 0, {1}, false}},
+      // A batch with an `events` list too; an event with both `event_type` and `event`.
+      {"two_shapes_at_once.jsonl", {2, 2, 0, 2, 0, {1, 2}, false}},
   };
   return table;
 }
@@ -134,8 +140,9 @@ TEST(MalformedCorpus, NothingIsLostEveryLineIsAccountedFor) {
   for (const auto& [name, expected] : expectations()) {
     SCOPED_TRACE(name);
     const Summary s = check_file(corpus_dir() / name).summary;
-    if (name == "batch_with_bad_elements.jsonl") {
-      // One line carries several units; each is counted, so the sum is larger.
+    if (name == "batch_with_bad_elements.jsonl" || name == "two_shapes_at_once.jsonl") {
+      // A line carries several units (events, a finding about what is not read); each is
+      // counted, so the sum is larger.
       EXPECT_LE(s.lines, s.events + s.skipped + s.malformed + s.blank);
     } else {
       EXPECT_EQ(s.lines, s.events + s.skipped + s.malformed + s.blank);
@@ -223,6 +230,112 @@ TEST(MalformedDecisions, AWrapperThatIsAlsoAnEventSaysWhatIsNotRead) {
                         "not read"));
   EXPECT_THAT(messages[1],
               HasSubstr("an event (`event_type`) also has an `events` list, which is not read"));
+}
+
+// A Segment batch and an Amplitude upload at once: `batch` is read, `events` is not, and the line
+// says so (before session 6 the `events` list was dropped without a word).
+TEST(MalformedDecisions, ABatchWithAnEventsListSaysWhatIsNotRead) {
+  const std::string event =
+      R"({"type":"track","event":"Command Invoked","properties":{"invocation_id":"i","sequence":1,"command":"c"}})";
+  Checker checker(example_plan());
+  checker.add_text("lists.jsonl", R"({"batch":[)" + event + R"(],"events":[)" + event + "]}\n" +
+                                      R"({"api_key":"k","events":[)" + event + R"(],"batch":[)" +
+                                      event + "]}\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.events, 2u);  // each line's batch
+  ASSERT_EQ(fp001_lines(report), (std::vector<std::uint64_t>{1, 2}));
+  for (const std::string& message : fp001_messages(report)) {
+    EXPECT_THAT(message,
+                HasSubstr("the `batch` wrapper also has an `events` list, which is not read"));
+  }
+}
+
+// An object with both an Amplitude `event_type` and a Segment `event`: read as Amplitude, and the
+// line says the Segment members are not read (before session 6 they were ignored silently).
+TEST(MalformedDecisions, AnEventWithBothNamesSaysWhatIsNotRead) {
+  Checker checker(example_plan());
+  checker.add_text(
+      "both.jsonl",
+      R"({"event":"Command Completed","properties":{"succeeded":true},"event_type":"Command Invoked","event_properties":{"invocation_id":"i","sequence":1,"command":"c"}})"
+      "\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.events, 1u);
+  ASSERT_EQ(fp001_lines(report), std::vector<std::uint64_t>{1});
+  EXPECT_THAT(fp001_messages(report)[0],
+              HasSubstr("event \"Command Invoked\" has both `event_type` (Amplitude) and `event` "
+                        "(Segment): it is read as an Amplitude event, and its Segment members "
+                        "(`event`, `properties`) are not read"));
+}
+
+// The message names the member that is wrong: a `type` that is not a string is not "no name", and
+// `properties: null` is not an object (it is not taken as absent).
+TEST(MalformedDecisions, TypeAndPropertiesOfTheWrongKindAreNamed) {
+  Checker checker(example_plan());
+  checker.add_text("kinds.jsonl", R"({"type":5,"event":"Command Invoked"})"
+                                  "\n"
+                                  R"({"event":"Command Invoked","properties":null})"
+                                  "\n"
+                                  R"({"event_type":"Command Invoked","event_properties":null})"
+                                  "\n"
+                                  R"({"batch":[{"type":"identify"},{"type":null,"event":"A"}]})"
+                                  "\n");
+  const Report report = checker.finish();
+  ASSERT_EQ(fp001_lines(report), (std::vector<std::uint64_t>{1, 2, 3, 4}));
+  const std::vector<std::string> messages = fp001_messages(report);
+  EXPECT_THAT(messages[0], HasSubstr("an event's `type` is not a string"));
+  EXPECT_THAT(messages[1], HasSubstr("`properties` of event \"Command Invoked\" is not an object"));
+  EXPECT_THAT(messages[2],
+              HasSubstr("`event_properties` of event \"Command Invoked\" is not an object"));
+  EXPECT_THAT(messages[3], HasSubstr("the `type` of event 1 is not a string"));
+}
+
+// A pretty-printed JSON array is held to JSON's commas: each syntax error between elements is a
+// finding at its line, and every element is still read.
+TEST(MalformedDecisions, ArrayCommasAreCheckedAndReadingGoesOn) {
+  const std::string a = R"({"type":"identify","userId":"a"})";
+  Checker checker(example_plan());
+  checker.add_text("array.json", "[\n" + a + "\n" + a + ",\n" + a + ",,\n" + a + ",\n]\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.skipped, 4u);  // every element read
+  ASSERT_EQ(fp001_lines(report), (std::vector<std::uint64_t>{3, 4, 6}));
+  const std::vector<std::string> messages = fp001_messages(report);
+  EXPECT_THAT(messages[0], HasSubstr("a comma is missing between two elements of the JSON array"));
+  EXPECT_THAT(messages[1], HasSubstr("two commas in a row in the JSON array"));
+  EXPECT_THAT(messages[2], HasSubstr("a comma before the `]` closing the JSON array"));
+
+  Checker leading(example_plan());
+  leading.add_text("leading.json", "[,\n" + a + "\n]\n");
+  const Report leading_report = leading.finish();
+  EXPECT_EQ(leading_report.summary.skipped, 1u);
+  ASSERT_EQ(fp001_messages(leading_report).size(), 1u);
+  EXPECT_THAT(fp001_messages(leading_report)[0],
+              HasSubstr("a comma before the first element of the JSON array"));
+}
+
+// A JSON Lines file whose first line starts with `[` and breaks inside a string is not the start
+// of a pretty-printed array (a JSON string never spans lines): it is one bad line, and the lines
+// after it are read (before session 6 the whole file became one broken array element).
+TEST(MalformedDecisions, ABrokenFirstLineStartingWithABracketIsOneBadLine) {
+  const std::string a = R"({"type":"identify","userId":"a"})";
+  Checker checker(example_plan());
+  checker.add_text("cut.jsonl", R"([{"type": "track", "event": "Command Inv)"
+                                "\n" +
+                                    a + "\n" + a + "\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.lines, 3u);
+  EXPECT_EQ(report.summary.skipped, 2u);
+  ASSERT_EQ(fp001_lines(report), std::vector<std::uint64_t>{1});
+  EXPECT_THAT(fp001_messages(report)[0], HasSubstr("not JSON"));
+
+  // Inside a real array, an element whose string breaks at the end of its line is one finding,
+  // and reading goes on at the next line.
+  Checker array(example_plan());
+  array.add_text("array.json", "[\n" + a + ",\n{\"type\": \"ident\n" + a + "\n]\n");
+  const Report array_report = array.finish();
+  EXPECT_EQ(array_report.summary.skipped, 2u);
+  ASSERT_EQ(fp001_lines(array_report), std::vector<std::uint64_t>{3});
+  EXPECT_THAT(fp001_messages(array_report)[0],
+              HasSubstr("array element has a string that is not closed on its line"));
 }
 
 TEST(MalformedDecisions, KeysWithSlashesAreEscapedInThePointer) {
