@@ -661,7 +661,7 @@ Report Checker::Impl::finish() {
 
   report.timelines = engine.timelines(report.violations, options.limits.max_timeline_invocations);
   report.invocation_labels = options.invocation_labels;
-  report.outcome_invocations = engine.outcome_invocations();
+  engine.outcome_invocations(report.outcome_invocations, report.outcome_invocations_cut);
   for (std::size_t r = 0; r < static_cast<std::size_t>(Rule::count); ++r) {
     auto rule = static_cast<Rule>(r);
     report.rule_severities[std::string(detail::rule_id(rule))] = findings.severity(rule);

@@ -31,8 +31,12 @@ void add_reachers(const Report& report, const std::string& flow, Matches matches
                   CoverageRow& row) {
   auto found = report.outcome_invocations.find(flow);
   if (found == report.outcome_invocations.end()) return;
+  auto cut = report.outcome_invocations_cut.find(flow);
   for (const auto& [outcome, invocations] : found->second) {
     if (!matches(outcome)) continue;
+    if (cut != report.outcome_invocations_cut.end() && cut->second.contains(outcome)) {
+      row.more = true;
+    }
     for (const std::string& invocation : invocations) {
       if (std::find(row.invocations.begin(), row.invocations.end(), invocation) !=
           row.invocations.end()) {
@@ -50,6 +54,12 @@ void add_reachers(const Report& report, const std::string& flow, Matches matches
 }
 
 }  // namespace
+
+std::string CoverageRow::more_text(std::size_t max_tests) const {
+  if (more) return " and more";
+  if (tests.size() > max_tests) return " +" + std::to_string(tests.size() - max_tests) + " more";
+  return {};
+}
 
 std::uint64_t CoverageMatrix::reached() const {
   return static_cast<std::uint64_t>(
@@ -133,9 +143,7 @@ std::string coverage_markdown(const Report& report, std::size_t max_tests) {
       for (std::size_t i = 0; i < row.tests.size() && i < max_tests; ++i) {
         tests += (i ? ", " : "") + cell(row.tests[i]);
       }
-      if (row.tests.size() > max_tests) {
-        tests += " +" + std::to_string(row.tests.size() - max_tests) + " more";
-      }
+      tests += row.more_text(max_tests);
       out << "| " << cell(row.outcome) << " | " << (row.reached ? "yes" : "**no**") << " | "
           << row.count << " | " << tests << " |\n";
     }

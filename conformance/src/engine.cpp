@@ -623,7 +623,7 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
     }
     auto& reached = tally.reached_by[outcome];  // copies the key only when it is new
     const std::uint32_t index = record.invocation;
-    if (reached.size() < kMaxReachedBy &&
+    if (reached.size() <= kMaxReachedBy &&  // one more than is listed: the list is cut
         std::find(reached.begin(), reached.end(), index) == reached.end()) {
       reached.push_back(index);
     }
@@ -752,17 +752,22 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
   }
 }
 
-std::map<std::string, std::map<std::string, std::vector<std::string>>> Engine::outcome_invocations()
-    const {
-  std::map<std::string, std::map<std::string, std::vector<std::string>>> out;
+void Engine::outcome_invocations(
+    std::map<std::string, std::map<std::string, std::vector<std::string>>>& listed,
+    std::map<std::string, std::set<std::string>>& cut) const {
+  listed.clear();
+  cut.clear();
   for (std::size_t f = 0; f < tallies_.size() && f < plan_.flows.size(); ++f) {
-    auto& flow = out[plan_.flows[f].id];
+    auto& flow = listed[plan_.flows[f].id];
     for (const auto& [outcome, indices] : tallies_[f].reached_by) {
       auto& keys = flow[outcome];
-      for (std::uint32_t index : indices) keys.emplace_back(keys_[index]);
+      // One more than is listed is kept to tell a full list from a cut one.
+      for (std::size_t i = 0; i < indices.size() && i < kMaxReachedBy; ++i) {
+        keys.emplace_back(keys_[indices[i]]);
+      }
+      if (indices.size() > kMaxReachedBy) cut[plan_.flows[f].id].insert(outcome);
     }
   }
-  return out;
 }
 
 std::map<std::string, std::vector<TimelineEntry>> Engine::timelines(

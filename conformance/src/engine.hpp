@@ -20,6 +20,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -149,10 +150,11 @@ class Engine {
   /// Timelines of invocations with findings (keep_timelines), at most `limit` of them.
   std::map<std::string, std::vector<TimelineEntry>> timelines(
       const std::vector<Violation>& violations, std::size_t limit) const;
-  /// Flow id -> outcome -> keys of the first invocations that reached it (Report's
-  /// outcome_invocations).
-  std::map<std::string, std::map<std::string, std::vector<std::string>>> outcome_invocations()
-      const;
+  /// Flow id -> outcome -> keys of the first invocations that reached it, and flow id -> the
+  /// outcomes more invocations reached (Report's outcome_invocations and outcome_invocations_cut).
+  void outcome_invocations(
+      std::map<std::string, std::map<std::string, std::vector<std::string>>>& listed,
+      std::map<std::string, std::set<std::string>>& cut) const;
 
  private:
   struct Invocation;

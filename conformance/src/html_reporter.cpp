@@ -125,7 +125,7 @@ void write_matrix(std::ostream& out, const CoverageMatrix& matrix, std::size_t m
     for (std::size_t i = 0; i < row.tests.size() && i < max_tests; ++i) {
       out << (i ? ", " : "") << "<code>" << esc(row.tests[i]) << "</code>";
     }
-    if (row.tests.size() > max_tests) out << " +" << row.tests.size() - max_tests << " more";
+    out << row.more_text(max_tests);
     out << "</td></tr>\n";
   }
   out << "</tbody></table>\n";

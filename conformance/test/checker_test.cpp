@@ -1,6 +1,7 @@
 // checker_test.cpp — the Checker end to end: every rule violated and conformed, the edges of each,
 // severities, waivers, coverage, and the contract's conformance vectors run in process.
 #include <flowproof/conformance/checker.hpp>
+#include <flowproof/conformance/coverage.hpp>
 #include <flowproof/conformance/plan.hpp>
 
 #include <gmock/gmock.h>
@@ -829,6 +830,52 @@ TEST(Checker, ConformingFunnelPasses) {
   EXPECT_EQ(report.summary.events, 5u);
   EXPECT_EQ(report.summary.invocations, 1u);
   EXPECT_EQ(report.summary.instances, 2u);
+}
+
+// The coverage matrix names the tests behind an outcome from the first 20 invocations the report
+// keeps; past that it says "and more" rather than a count taken from the cut list (which said
+// "+15 more" for 616 invocations).
+TEST(Coverage, TestsBehindAnOutcomeAreCountedOnlyWhenAllAreKnown) {
+  auto invocations = [](int n) {
+    std::string text;
+    for (int i = 0; i < n; ++i) {
+      for (json e : create_completed()) {
+        e["properties"]["invocation_id"] = "inv-" + std::to_string(i);
+        text += e.dump() + "\n";
+      }
+    }
+    return text;
+  };
+  auto completed_row = [](const Report& report) {
+    for (const CoverageMatrix& matrix : coverage_matrix(report)) {
+      if (matrix.flow != "application_create") continue;
+      for (const CoverageRow& row : matrix.rows) {
+        if (row.outcome == "completed") return row;
+      }
+    }
+    ADD_FAILURE() << "no completed row";
+    return CoverageRow();
+  };
+  Checker few(example_plan());
+  few.add_text("few.jsonl", invocations(7));
+  const Report few_report = few.finish();
+  const CoverageRow seven = completed_row(few_report);
+  EXPECT_FALSE(seven.more);
+  EXPECT_EQ(seven.tests.size(), 7u);
+  EXPECT_EQ(seven.more_text(5), " +2 more");
+  EXPECT_EQ(seven.more_text(7), "");
+
+  Checker many(example_plan());
+  many.add_text("many.jsonl", invocations(30));
+  const Report many_report = many.finish();
+  const CoverageRow thirty = completed_row(many_report);
+  EXPECT_EQ(thirty.count, 30u);
+  EXPECT_EQ(thirty.invocations.size(), 20u);  // the report keeps the first 20
+  EXPECT_TRUE(thirty.more);
+  EXPECT_EQ(thirty.more_text(5), " and more");
+  const std::string markdown = coverage_markdown(many_report);
+  EXPECT_NE(markdown.find("inv-4 and more |"), std::string::npos) << markdown;
+  EXPECT_EQ(markdown.find("+15 more"), std::string::npos) << markdown;
 }
 
 }  // namespace

@@ -29,6 +29,12 @@ struct CoverageRow {
   std::uint64_t count = 0;               ///< terminals of this outcome seen
   std::vector<std::string> invocations;  ///< the first invocations that reached it
   std::vector<std::string> tests;  ///< their labels (distinct, in order); the id when unlabelled
+  /// More invocations reached it than `invocations` lists (the report keeps the first 20 per
+  /// outcome), so `tests` names only some of the tests behind it.
+  bool more = false;
+  /// What follows the first `max_tests` names in a cell: " +N more" when `tests` is complete and
+  /// longer, " and more" when it is not complete, else nothing.
+  std::string more_text(std::size_t max_tests) const;
 };
 
 /// One flow's matrix: terminal rows first (completed, aborted, failed, as declared), then abort

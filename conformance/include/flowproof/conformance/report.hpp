@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -100,6 +101,9 @@ struct Report {
   /// absent) -> the first invocations that reached it (at most 20 each, in the order reached).
   /// The coverage matrix (coverage.hpp) names the tests behind each outcome from these.
   std::map<std::string, std::map<std::string, std::vector<std::string>>> outcome_invocations;
+  /// Flow id -> the outcomes that more invocations reached than outcome_invocations lists (its
+  /// list stops at 20): their tests are named in part.
+  std::map<std::string, std::set<std::string>> outcome_invocations_cut;
   /// Effective severity of rules in this run (the plan's `rules`, then overrides), when the
   /// producer knows it (annotate_report fills it); reporters fall back to the catalogue defaults.
   std::map<std::string, Severity> rule_severities;
