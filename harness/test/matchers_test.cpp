@@ -147,6 +147,60 @@ TEST_F(MatchersTest, TerminalIsAndEndedWith) {
             "is the failed terminal \"Create Failed\" with error_class \"api::Quota\"");
 }
 
+// Inside a failing Not(...) the matcher's match is the explanation: it names what matched and,
+// over a recording, shows the timeline, as a failure does.
+TEST_F(MatchersTest, NegatedMatchersExplainTheMatchWithTheTimeline) {
+  const std::string contains = explain(Not(ContainsEvent("Create Aborted")), events);
+  EXPECT_THAT(contains, HasSubstr("whose event #3 \"Create Aborted\" matches"));
+  EXPECT_THAT(contains, HasSubstr("recorded timeline:\n  #1 Command Invoked"));
+  const std::string one = explain(Not(HasExactlyOneTerminal(create_flow())), events);
+  EXPECT_THAT(one, HasSubstr("which has \"Create Started\" (event #2) and one terminal, "
+                             "\"Create Aborted\" (event #3)"));
+  EXPECT_THAT(one, HasSubstr("recorded timeline:\n  #1 Command Invoked"));
+  const std::string ended =
+      explain(Not(EndedWith(create_flow(), TerminalKind::aborted, "declined_terms")), events);
+  EXPECT_THAT(ended, HasSubstr("(event #3, \"Create Aborted\") matches"));
+  EXPECT_THAT(ended, HasSubstr("recorded timeline:"));
+  EXPECT_THAT(explain(Not(IsEvent("Command Invoked")), events[0]),
+              HasSubstr("whose name is \"Command Invoked\""));
+  EXPECT_THAT(explain(Not(HasProperty("plan", "free")), events[2]),
+              HasSubstr("whose property \"plan\" is \"free\""));
+}
+
+// A completed terminal has no reason or error class, and FlowTracker adds no step to it: a detail
+// for it is a mistake the matcher names, instead of failing with "whose step is missing".
+TEST(Matchers, ACompletedTerminalHasNoDetail) {
+  RecordingClient client;
+  {
+    FlowTracker tracker(&client, create_flow());
+    tracker.step("done");
+    tracker.complete();
+  }
+  const auto events = client.events();
+  EXPECT_THAT(events, EndedWith(create_flow(), TerminalKind::completed));
+  const std::string why =
+      explain(EndedWith(create_flow(), TerminalKind::completed, "done"), events);
+  EXPECT_THAT(why, HasSubstr("a completed terminal has no detail to compare"));
+  EXPECT_THAT(
+      DescribeMatcher<const Event&>(TerminalIs(create_flow(), TerminalKind::completed, "done")),
+      HasSubstr("which a completed terminal never has"));
+}
+
+// GoogleTest prints an event by name and properties: no message id or timestamp, which differ on
+// every run and buried the explanation.
+TEST_F(MatchersTest, EventsPrintByNameAndProperties) {
+  const std::string printed = ::testing::PrintToString(events[2]);
+  EXPECT_THAT(printed, StartsWith("\"Create Aborted\" {"));
+  EXPECT_THAT(printed, HasSubstr("\"reason\":\"declined_terms\""));
+  EXPECT_THAT(printed, Not(HasSubstr(events[2].message_id)));
+  EXPECT_THAT(printed, Not(HasSubstr(events[2].timestamp)));
+  Event identify;
+  identify.type = EventType::identify;
+  identify.user_id = "user-1";
+  identify.properties = {{"plan", "free"}};
+  EXPECT_EQ(::testing::PrintToString(identify), "identify \"user-1\" {\"plan\":\"free\"}");
+}
+
 TEST(Timeline, FormatsSequenceNameAndKeyProperties) {
   Event identify;
   identify.type = EventType::identify;

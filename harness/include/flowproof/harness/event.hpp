@@ -42,7 +42,8 @@ std::string to_json_line(const Event& event);
 Event event_from_json(const nlohmann::json& json);
 /// Writes events as JSON Lines, one per line, each ending in '\n'.
 std::string to_json_lines(const std::vector<Event>& events);
-/// Prints the event as its JSON line (so GoogleTest failure messages show events readably).
+/// Prints the event as its JSON line. (GoogleTest prints it by name and properties instead where
+/// flowproof/harness/matchers.hpp is included: its PrintTo.)
 std::ostream& operator<<(std::ostream& os, const Event& event);
 
 }  // namespace flowproof::harness

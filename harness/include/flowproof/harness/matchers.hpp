@@ -10,8 +10,10 @@
 //   EXPECT_THAT(events[0], AllOf(IsEvent("Command Invoked"), HasProperty("sequence", 1)));
 //   EXPECT_THAT(events[2], HasProperty("error_class", JsonString(testing::StartsWith("api::"))));
 //
-// Every matcher over a recording prints the recorded timeline (format_timeline) when it fails, so
-// the failure shows what the product actually emitted. docs/harness.md has the reference table.
+// Every matcher over a recording prints the recorded timeline (format_timeline) when it fails, and
+// when it matches inside a failing Not(...), so the failure shows what the product actually
+// emitted. GoogleTest prints an Event by its name and properties (PrintTo below), not its whole
+// JSON. docs/harness.md has the reference table.
 #pragma once
 
 #include <flowproof/harness/event.hpp>
@@ -35,6 +37,11 @@ using Events = std::vector<Event>;
 
 inline void print_timeline(const Events& events, std::ostream* os) {
   *os << "\nrecorded timeline:\n" << format_timeline(events);
+}
+
+// Printed only where GoogleTest shows the explanation: a failure, or a match inside Not(...).
+inline void print_timeline(const Events& events, testing::MatchResultListener* listener) {
+  if (listener->stream() != nullptr) print_timeline(events, listener->stream());
 }
 
 inline bool is_terminal_of(const FlowDefinition& flow, const Event& event) {
@@ -85,9 +92,12 @@ class IsEventMatcher : public testing::MatcherInterface<const Event&> {
   explicit IsEventMatcher(testing::Matcher<const std::string&> name) : name_(std::move(name)) {}
   bool MatchAndExplain(const Event& event, testing::MatchResultListener* listener) const override {
     testing::StringMatchResultListener inner;
-    if (name_.MatchAndExplain(event.name, &inner)) return true;
+    if (name_.MatchAndExplain(event.name, &inner)) {
+      *listener << "whose name is \"" << event.name << "\"";
+      return true;
+    }
     *listener << "whose name \"" << event.name << "\" doesn't match" << print_inner(inner);
-    if (listener->stream() != nullptr) print_timeline({event}, listener->stream());
+    print_timeline({event}, listener);
     return false;
   }
   void DescribeTo(std::ostream* os) const override {
@@ -117,11 +127,14 @@ class HasPropertyMatcher : public testing::MatcherInterface<const Event&> {
       *listener << "which has no property \"" << key_ << "\"";
     } else {
       testing::StringMatchResultListener inner;
-      if (value_.MatchAndExplain(*it, &inner)) return true;
+      if (value_.MatchAndExplain(*it, &inner)) {
+        *listener << "whose property \"" << key_ << "\" is " << it->dump();
+        return true;
+      }
       *listener << "whose property \"" << key_ << "\" is " << it->dump();
       if (!inner.str().empty()) *listener << " (" << inner.str() << ")";
     }
-    if (listener->stream() != nullptr) print_timeline({event}, listener->stream());
+    print_timeline({event}, listener);
     return false;
   }
   void DescribeTo(std::ostream* os) const override {
@@ -171,11 +184,12 @@ class ContainsEventMatcher : public testing::MatcherInterface<const Events&> {
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (events[i].type == EventType::track && name_.Matches(events[i].name)) {
         *listener << "whose event #" << i + 1 << " \"" << events[i].name << "\" matches";
+        print_timeline(events, listener);  // shown by a failing Not(ContainsEvent(...))
         return true;
       }
     }
     *listener << "which has no such event among " << events.size();
-    if (listener->stream() != nullptr) print_timeline(events, listener->stream());
+    print_timeline(events, listener);
     return false;
   }
   void DescribeTo(std::ostream* os) const override {
@@ -200,7 +214,12 @@ class TerminalOfMatcher : public testing::MatcherInterface<const Events&> {
     const std::vector<std::size_t> found = terminals_of(flow_, events);
     if (found.size() == 1) {
       testing::StringMatchResultListener inner;
-      if (terminal_.MatchAndExplain(events[found[0]], &inner)) return true;
+      if (terminal_.MatchAndExplain(events[found[0]], &inner)) {
+        *listener << "whose terminal of flow \"" << flow_.id << "\" (event #" << found[0] + 1
+                  << ", \"" << events[found[0]].name << "\") matches";
+        print_timeline(events, listener);  // shown by a failing Not(...)
+        return true;
+      }
       *listener << "whose terminal of flow \"" << flow_.id << "\" (event #" << found[0] + 1
                 << ", \"" << events[found[0]].name << "\") doesn't match";
       // The inner explanation may carry its own one-line timeline; keep only its first line.
@@ -211,7 +230,7 @@ class TerminalOfMatcher : public testing::MatcherInterface<const Events&> {
       *listener << "which has " << found.size() << " terminal events of flow \"" << flow_.id
                 << "\", not exactly one";
     }
-    if (listener->stream() != nullptr) print_timeline(events, listener->stream());
+    print_timeline(events, listener);
     return false;
   }
   void DescribeTo(std::ostream* os) const override {
@@ -241,7 +260,13 @@ class HasExactlyOneTerminalMatcher : public testing::MatcherInterface<const Even
       }
     }
     const std::vector<std::size_t> found = terminals_of(flow_, events);
-    if (starts == 1 && found.size() == 1 && found[0] > started) return true;
+    if (starts == 1 && found.size() == 1 && found[0] > started) {
+      *listener << "which has \"" << flow_.started << "\" (event #" << started + 1
+                << ") and one terminal, \"" << events[found[0]].name << "\" (event #"
+                << found[0] + 1 << ")";
+      print_timeline(events, listener);  // shown by a failing Not(...)
+      return true;
+    }
     if (starts != 1) {
       *listener << "which has " << starts << " \"" << flow_.started << "\" events";
     } else if (found.size() != 1) {
@@ -251,7 +276,7 @@ class HasExactlyOneTerminalMatcher : public testing::MatcherInterface<const Even
       *listener << "whose terminal (event #" << found[0] + 1 << ") comes before \"" << flow_.started
                 << "\" (event #" << started + 1 << ")";
     }
-    if (listener->stream() != nullptr) print_timeline(events, listener->stream());
+    print_timeline(events, listener);
     return false;
   }
   void DescribeTo(std::ostream* os) const override {
@@ -277,30 +302,40 @@ class TerminalIsMatcher : public testing::MatcherInterface<const Event&> {
       *listener << "which is \"" << event.name << "\", not the " << kind_name(kind_)
                 << " terminal \"" << expected << "\"";
     } else if (!has_detail_) {
+      *listener << "which is the " << kind_name(kind_) << " terminal";
       return true;
+    } else if (kind_ == TerminalKind::completed) {
+      // Completed carries no reason or error class, and FlowTracker adds no step to it.
+      *listener << "which is the completed terminal, but a completed terminal has no detail to "
+                   "compare: use TerminalIs(flow, TerminalKind::completed) and HasProperty";
     } else {
       const std::string& key = detail_key();
       auto it = event.properties.is_object() ? event.properties.find(key) : event.properties.end();
-      if (it != event.properties.end() && it->is_string() && *it == detail_) return true;
+      if (it != event.properties.end() && it->is_string() && *it == detail_) {
+        *listener << "whose " << key << " is " << it->dump();
+        return true;
+      }
       *listener << "whose " << key << " is "
                 << (it == event.properties.end() ? std::string("missing") : it->dump());
     }
-    if (listener->stream() != nullptr) print_timeline({event}, listener->stream());
+    print_timeline({event}, listener);
     return false;
   }
   void DescribeTo(std::ostream* os) const override { describe(os, "is"); }
   void DescribeNegationTo(std::ostream* os) const override { describe(os, "isn't"); }
 
  private:
-  // For aborted the detail is the reason, for failed the error class, for completed the step.
+  // For aborted the detail is the reason, for failed the error class; completed has none.
   const std::string& detail_key() const {
-    if (kind_ == TerminalKind::aborted) return flow_.reason_property;
-    if (kind_ == TerminalKind::failed) return flow_.error_property;
-    return flow_.step_property;
+    return kind_ == TerminalKind::aborted ? flow_.reason_property : flow_.error_property;
   }
   void describe(std::ostream* os, const char* verb) const {
     *os << verb << " the " << kind_name(kind_) << " terminal \"" << event_for(flow_, kind_) << "\"";
-    if (has_detail_) *os << " with " << detail_key() << " \"" << detail_ << "\"";
+    if (has_detail_ && kind_ == TerminalKind::completed) {
+      *os << " with a detail \"" << detail_ << "\" (which a completed terminal never has)";
+    } else if (has_detail_) {
+      *os << " with " << detail_key() << " \"" << detail_ << "\"";
+    }
   }
   FlowDefinition flow_;
   TerminalKind kind_;
@@ -314,6 +349,19 @@ template <class T>
 struct IsGmockMatcher<testing::Matcher<T>> : std::true_type {};
 
 }  // namespace matchers_detail
+
+/// How GoogleTest prints an Event (a matcher's "Actual:", a container of events): the name and
+/// the properties, without the message id and timestamp that differ on every run. Found by
+/// argument-dependent lookup wherever this header is included.
+inline void PrintTo(const Event& event, std::ostream* os) {
+  if (event.type == EventType::identify) {
+    *os << "identify";
+    if (!event.user_id.empty()) *os << " \"" << event.user_id << "\"";
+  } else {
+    *os << "\"" << event.name << "\"";
+  }
+  if (!event.properties.empty()) *os << " " << event.properties.dump();
+}
 
 /// Matches an Event whose name matches name (a string or a string matcher).
 inline testing::Matcher<const Event&> IsEvent(testing::Matcher<const std::string&> name) {
@@ -366,8 +414,9 @@ inline testing::Matcher<const Event&> TerminalIs(FlowDefinition flow, TerminalKi
       new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::string(), false));
 }
 
-/// Matches flow's terminal of the given kind whose detail is as given: the reason (aborted), the
-/// error class (failed) or the step (completed, rarely useful).
+/// Matches flow's terminal of the given kind whose detail is as given: the reason (aborted) or the
+/// error class (failed). A completed terminal has no detail: with TerminalKind::completed this
+/// never matches, and says so.
 inline testing::Matcher<const Event&> TerminalIs(FlowDefinition flow, TerminalKind kind,
                                                  std::string detail) {
   return testing::MakeMatcher(
