@@ -30,7 +30,7 @@ harness::FlowDefinition create_flow() {
   return flow;
 }
 
-// [product]
+// snippet-begin: product
 void create_application(fakes::Prompter& prompter, fakes::Backend& backend, fakes::Waiter& waiter,
                         harness::Client& client, harness::Clock& clock) {
   harness::FlowOptions options;
@@ -70,7 +70,7 @@ void create_application(fakes::Prompter& prompter, fakes::Backend& backend, fake
   }
   flow.complete({{"region", region}, {"plan", plan}});
 }
-// [product]
+// snippet-end: product
 
 std::vector<std::string> names(const harness::RecordingClient& client) {
   std::vector<std::string> out;
@@ -78,8 +78,8 @@ std::vector<std::string> names(const harness::RecordingClient& client) {
   return out;
 }
 
-// [ctrl-c at a spinner]
 TEST(DocsExamples, CtrlCAtASpinnerAbortsWithCancelled) {
+  // snippet-begin: ctrl-c
   fakes::FakeSession session;
   session.set_interruption(fakes::Interruption::as<UserCancelled>());
   session.interrupt_at("wait:spinner");  // the user presses Ctrl-C while the spinner turns
@@ -99,11 +99,11 @@ TEST(DocsExamples, CtrlCAtASpinnerAbortsWithCancelled) {
   EXPECT_EQ(events[1].properties["step"], "api_call");
   EXPECT_SCRIPT_DONE(prompter);
   EXPECT_SCRIPT_DONE(session);
+  // snippet-end: ctrl-c
 }
-// [ctrl-c at a spinner]
 
-// [billing wall then success]
 TEST(DocsExamples, BillingWallThenSuccess) {
+  // snippet-begin: billing
   fakes::FakeSession session;
   fakes::ScriptedPrompter prompter(session);
   prompter.type_text("my-app")
@@ -125,11 +125,11 @@ TEST(DocsExamples, BillingWallThenSuccess) {
                 "CLI Application Create Started", "CLI Application Create Completed"}));
   EXPECT_EQ(client.events()[1].properties["reason"], "billing_required");
   EXPECT_EQ(backend.calls("create_application").size(), 2u);
+  // snippet-end: billing
 }
-// [billing wall then success]
 
-// [region retry]
 TEST(DocsExamples, RegionRetryReportsTheRegionActuallyUsed) {
+  // snippet-begin: region-retry
   fakes::FakeSession session;
   fakes::ScriptedPrompter prompter(session);
   prompter.type_text("my-app").choose("free");
@@ -152,7 +152,7 @@ TEST(DocsExamples, RegionRetryReportsTheRegionActuallyUsed) {
   EXPECT_EQ(completed.properties["region"], "us-east-1");
   EXPECT_EQ(completed.properties["duration_ms"], 2000);  // 2 spinners x 500 + 200 + 800, exactly
   EXPECT_SCRIPT_DONE(backend);
+  // snippet-end: region-retry
 }
-// [region retry]
 
 }  // namespace demo

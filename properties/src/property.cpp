@@ -6,6 +6,7 @@
 #include <rapidcheck/detail/Configuration.h>
 #include <rapidcheck/detail/TestListener.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 #include <sstream>
@@ -99,6 +100,24 @@ std::uint64_t round_seed(std::uint64_t seed, int round) {
   z = (z ^ (z >> 30U)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27U)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31U);
+}
+
+constexpr int kDefaultCases = 100;
+constexpr int kDefaultMaxSize = 30;
+
+// Whether RC_PARAMS names `key` (rapidcheck's configuration holds its own defaults too, so it
+// cannot tell a setting from a default). RC_PARAMS is "key=value key=value ...".
+bool rc_params_names(std::string_view key) {
+  const char* env = std::getenv("RC_PARAMS");
+  if (env == nullptr) return false;
+  std::istringstream settings(env);
+  for (std::string setting; settings >> setting;) {
+    if (setting.size() > key.size() && setting.compare(0, key.size(), key) == 0 &&
+        setting[key.size()] == '=') {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string verdict_name(PropertyResult::Verdict verdict) {
@@ -195,13 +214,26 @@ std::set<std::string> properties_run() {
   return run_ids();
 }
 
+int effective_cases(const PropertyOptions& options) {
+  if (options.cases) return *options.cases;
+  return rc_params_names("max_success") ? rc::detail::configuration().testParams.maxSuccess
+                                        : kDefaultCases;
+}
+
+int effective_max_size(const PropertyOptions& options) {
+  if (options.max_size) return *options.max_size;
+  return rc_params_names("max_size") ? rc::detail::configuration().testParams.maxSize
+                                     : kDefaultMaxSize;
+}
+
 PropertyResult run_property(const std::string& id, const PropertyOptions& options,
                             const std::function<void()>& body) {
   using namespace rc::detail;
   const Configuration& config = configuration();
   TestParams params = config.testParams;
-  params.maxSuccess = options.cases;
-  params.maxSize = options.max_size;
+  const int cases = effective_cases(options);
+  params.maxSuccess = cases;
+  params.maxSize = effective_max_size(options);
   if (options.seed) params.seed = *options.seed;
   params.disableShrinking = !options.shrink;
 
@@ -223,7 +255,7 @@ PropertyResult run_property(const std::string& id, const PropertyOptions& option
   }
   QuietListener listener;
   const bool reproducing = config.reproduce.count(id) != 0;
-  const int budget = options.coverage_cases > 0 ? options.coverage_cases : 10 * options.cases;
+  const int budget = options.coverage_cases > 0 ? options.coverage_cases : 10 * cases;
   TestResult result = checkProperty(property, metadata, params, listener, config.reproduce);
 
   PropertyResult out;
@@ -247,7 +279,7 @@ PropertyResult run_property(const std::string& id, const PropertyOptions& option
       for (const auto& tag : tags) out.reached[tag] += count;
     }
     passed_before += success.numSuccess;
-    const int round_cases = std::min(options.cases, budget - passed_before);
+    const int round_cases = std::min(cases, budget - passed_before);
     if (reproducing || missing_tags().empty() || round_cases <= 0) break;
     ++out.coverage_rounds;
     TestParams round = params;

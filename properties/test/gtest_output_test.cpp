@@ -111,6 +111,23 @@ const std::size_t child_tests = [] {
                             };
                             return new Rare;
                           });
+  // Unset cases and max_size: flowproof's defaults, or RC_PARAMS where it names them. Records the
+  // largest generator size the body saw.
+  ::testing::RegisterTest(
+      "ChildProperty", "UnsetOptions", nullptr, nullptr, __FILE__, __LINE__,
+      []() -> ::testing::Test* {
+        struct Unset : ::testing::Test {
+          void TestBody() override {
+            int largest = 0;
+            detail::run_gtest_property({.seed = 9}, __FILE__, __LINE__, [&largest] {
+              const int size = *rc::gen::withSize([](int s) { return rc::gen::just(s); });
+              largest = std::max(largest, size);
+            });
+            RecordProperty("largest_size", largest);
+          }
+        };
+        return new Unset;
+      });
   const auto plan = [] { return example_plan(); };
   return register_corpus_tests(
              "ChildCorpusBuggy", child_dir(), plan, [](World& w) { terms_only(w, true); },
@@ -271,6 +288,25 @@ TEST_F(ChildProgram, AReproduceStringForAnRcGtestPropIsNotStale) {
   EXPECT_NE(filtered.status, 0) << filtered.output;
   EXPECT_THAT(filtered.output, HasSubstr("RcGtestProperty/ReversingTwiceGivesTheInput"));
   EXPECT_THAT(filtered.output, HasSubstr("no property with that id ran"));
+}
+
+// Options left unset take RC_PARAMS max_success / max_size when it names them, else flowproof's
+// defaults (100 cases, size 30); before session 6 RC_PARAMS was ignored for both.
+TEST_F(ChildProgram, UnsetCasesAndMaxSizeComeFromRcParams) {
+  auto run = [&](const std::string& environment) {
+    const std::filesystem::path xml_path = dir_ / "unset.xml";
+    const ChildRun ran = run_child(
+        dir_, environment,
+        "--gtest_filter=ChildProperty.UnsetOptions --gtest_output=xml:" + quote(xml_path.string()));
+    EXPECT_EQ(ran.status, 0) << ran.output;
+    return xml_testcase(read_text(xml_path), "ChildProperty", "UnsetOptions");
+  };
+  const std::string defaults = run("");
+  EXPECT_EQ(xml_property(defaults, "flowproof_cases"), "100") << defaults;
+  EXPECT_LE(std::stoi(xml_property(defaults, "largest_size")), 30) << defaults;
+  const std::string from_rc_params = run("RC_PARAMS=" + quote("max_success=7 max_size=100"));
+  EXPECT_EQ(xml_property(from_rc_params, "flowproof_cases"), "7") << from_rc_params;
+  EXPECT_GT(std::stoi(xml_property(from_rc_params, "largest_size")), 30) << from_rc_params;
 }
 
 TEST_F(ChildProgram, EverySavedScriptOfADirectoryRunsAsATest) {

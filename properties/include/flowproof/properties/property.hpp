@@ -31,10 +31,16 @@
 
 namespace flowproof::properties {
 
-/// How one property runs. Unset members fall back to rapidcheck's configuration (RC_PARAMS).
+/// How one property runs. `cases`, `max_size` and `seed`, when unset, come from RC_PARAMS
+/// (`max_success`, `max_size`, `seed`) when it names them, else from flowproof's defaults below.
+/// Members are designated initialisers: write them in this order.
 struct PropertyOptions {
-  int cases = 100;    ///< successful cases before the property passes
-  int max_size = 30;  ///< largest size handed to generators
+  /// Successful cases before the property passes; unset: RC_PARAMS max_success, else 100.
+  std::optional<int> cases = std::nullopt;
+  /// Largest size handed to generators; unset: RC_PARAMS max_size, else 30. rapidcheck scales
+  /// many generators with the size (at 30, `inRange(0, 1000)` draws from about 0..300): a
+  /// property ported from RC_GTEST_PROP, which runs up to size 100, wants `.max_size = 100`.
+  std::optional<int> max_size = std::nullopt;
   std::optional<std::uint64_t> seed =
       std::nullopt;      ///< fixed seed; default: RC_PARAMS seed, else random
   bool shrink = true;    ///< false: report the first failing case as found
