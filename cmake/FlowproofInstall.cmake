@@ -126,10 +126,17 @@ configure_package_config_file(
   "${PROJECT_BINARY_DIR}/flowproofConfig.cmake"
   INSTALL_DESTINATION "${PROJECT_BINARY_DIR}"
   INSTALL_PREFIX "${PROJECT_BINARY_DIR}")
+# Before 1.0 a minor release may break the API, so find_package(flowproof 0.1) accepts 0.1.x only;
+# from 1.0 on, any later release with the same major version.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(flowproof_version_compatibility SameMinorVersion)
+else()
+  set(flowproof_version_compatibility SameMajorVersion)
+endif()
 write_basic_package_version_file(
   "${PROJECT_BINARY_DIR}/flowproofConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}"
-  COMPATIBILITY SameMajorVersion)
+  COMPATIBILITY ${flowproof_version_compatibility})
 configure_file("${PROJECT_SOURCE_DIR}/cmake/flowproofHelpers.cmake"
                "${PROJECT_BINARY_DIR}/flowproofHelpers.cmake" COPYONLY)
 configure_file("${PROJECT_SOURCE_DIR}/cmake/flowproofConformance.cmake"

@@ -2,7 +2,7 @@
 # the requested components need, and says which component and which dependency when it fails.
 # Configures components-consumer/ several times against a flowproof package with some of
 # flowproof's dependencies made unavailable (CMAKE_DISABLE_FIND_PACKAGE_<name>), builds and runs its
-# harness-only program once.
+# harness-only program once, and checks flowproofConfigVersion.cmake's answers.
 #   cmake -DFLOWPROOF_DIR=<package dir> -DWORK=<dir> -DGENERATOR=<gen> -DCXX=<compiler>
 #         -DBUILD_TYPE=<type> [-DCXX_FLAGS=<flags>] [-DLINKER_FLAGS=<flags>] -P components.cmake
 set(source "${CMAKE_CURRENT_LIST_DIR}/components-consumer")
@@ -89,5 +89,45 @@ if(result EQUAL 0)
 endif()
 expect_in("${log}" "unknown component 'gtest_matchers'" "an unknown component")
 
-message(STATUS "components: harness alone needs no test framework; missing dependencies and "
-               "unknown components are reported")
+# 6. Versions (flowproofConfigVersion.cmake, as find_package evaluates it): before 1.0 a request for
+#    M.m accepts M.m.x only; from 1.0 on any later M.x. A later release is simulated by rewriting
+#    the version in a copy of the file, as a release would generate it.
+file(READ "${FLOWPROOF_DIR}/flowproofConfigVersion.cmake" version_file)
+if(NOT version_file MATCHES "set\\(PACKAGE_VERSION \"([0-9]+)\\.([0-9]+)\\.([0-9]+)\"\\)")
+  message(FATAL_ERROR "no PACKAGE_VERSION in flowproofConfigVersion.cmake")
+endif()
+set(major ${CMAKE_MATCH_1})
+set(minor ${CMAKE_MATCH_2})
+set(version "${major}.${minor}.${CMAKE_MATCH_3}")
+function(expect_compatible package_version request expected)
+  string(REPLACE "\"${version}\"" "\"${package_version}\"" text "${version_file}")
+  file(WRITE "${WORK}/version/flowproofConfigVersion.cmake" "${text}")
+  set(PACKAGE_FIND_NAME flowproof)
+  set(PACKAGE_FIND_VERSION ${request})
+  string(REPLACE "." ";" parts "${request}.0.0")
+  list(GET parts 0 PACKAGE_FIND_VERSION_MAJOR)
+  list(GET parts 1 PACKAGE_FIND_VERSION_MINOR)
+  list(GET parts 2 PACKAGE_FIND_VERSION_PATCH)
+  set(CMAKE_SIZEOF_VOID_P 8)
+  set(PACKAGE_VERSION_COMPATIBLE FALSE)
+  include("${WORK}/version/flowproofConfigVersion.cmake")
+  if(NOT PACKAGE_VERSION_COMPATIBLE STREQUAL expected OR PACKAGE_VERSION_UNSUITABLE)
+    message(FATAL_ERROR "flowproof ${package_version} for find_package(flowproof ${request}): "
+                        "compatible is ${PACKAGE_VERSION_COMPATIBLE}, expected ${expected}")
+  endif()
+endfunction()
+math(EXPR next_minor "${minor} + 1")
+math(EXPR next_major "${major} + 1")
+expect_compatible(${version} ${major}.${minor} TRUE)
+expect_compatible(${version} ${major}.${next_minor} FALSE)
+expect_compatible(${major}.${minor}.9 ${major}.${minor} TRUE)
+expect_compatible(${next_major}.0.0 ${major}.${minor} FALSE)
+if(major EQUAL 0)
+  expect_compatible(0.${next_minor}.0 0.${minor} FALSE)
+  expect_compatible(${version} 0 FALSE)
+  expect_compatible(1.0.0 1.0 TRUE)  # not this file's rule: checks the rewriting works
+else()
+  expect_compatible(${major}.${next_minor}.0 ${major}.${minor} TRUE)
+endif()
+message(STATUS "components: harness alone needs no test framework; missing dependencies, unknown "
+               "components and versions are reported")
