@@ -16,12 +16,17 @@ function(consumer name out_result out_log)
                           "-Dflowproof_DIR=${FLOWPROOF_DIR}" "-DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF"
                           ${ARGN}
                   RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
+  if(log MATCHES "Ignoring extra path")
+    message(FATAL_ERROR "components.cmake passed a list where one argument was meant:\n${log}")
+  endif()
   set(${out_result} ${result} PARENT_SCOPE)
   set(${out_log} "${log}" PARENT_SCOPE)
 endfunction()
 
+# expect_in(<log> <text> <what>): <text> is in <log>, whose lines CMake may have wrapped.
 function(expect_in log text what)
-  string(FIND "${log}" "${text}" at)
+  string(REGEX REPLACE "[ \t\r\n]+" " " flat "${log}")
+  string(FIND "${flat}" "${text}" at)
   if(at EQUAL -1)
     message(FATAL_ERROR "${what}: the output lacks \"${text}\":\n${log}")
   endif()
@@ -39,11 +44,17 @@ set(no_checker_dependencies -DCMAKE_DISABLE_FIND_PACKAGE_simdjson=ON
 #    links only flowproof::harness builds and runs.
 consumer(harness result log ${no_test_frameworks} ${no_checker_dependencies}
          "-DCONSUMER_COMPONENTS=harness"
-         "-DCONSUMER_NOT_LOOKED_FOR=GTest;rapidcheck;simdjson;ZLIB;PkgConfig")
+         "-DCONSUMER_NOT_LOOKED_FOR=GTest,rapidcheck,simdjson,ZLIB,PkgConfig")
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "COMPONENTS harness without GoogleTest and rapidcheck failed:\n${log}")
 endif()
 expect_in("${log}" "flowproof_harness_FOUND=TRUE" "COMPONENTS harness")
+# A disabled package that find_package() was never called for leaves its
+# CMAKE_DISABLE_FIND_PACKAGE_<name> unread, and CMake lists it as unused.
+expect_in("${log}" "Manually-specified variables were not used" "COMPONENTS harness")
+foreach(package IN ITEMS GTest rapidcheck simdjson ZLIB PkgConfig)
+  expect_in("${log}" " CMAKE_DISABLE_FIND_PACKAGE_${package} " "COMPONENTS harness (${package})")
+endforeach()
 execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK}/harness" --parallel 2
                 RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
 if(NOT result EQUAL 0)
@@ -56,9 +67,17 @@ if(NOT result EQUAL 0)
 endif()
 expect_in("${log}" "harness only: 2 event(s), pass" "the harness-only consumer")
 
+# 1b. With every dependency installed, still none of them looked for (a lookup would leave
+#     <name>_FOUND in the consumer's scope).
+consumer(harness-all-installed result log "-DCONSUMER_COMPONENTS=harness"
+         "-DCONSUMER_NOT_LOOKED_FOR=GTest,rapidcheck,simdjson,ZLIB,PkgConfig")
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "COMPONENTS harness looked for more than it needs:\n${log}")
+endif()
+
 # 2. A requested component whose dependencies are missing: the message names the component and
 #    each missing dependency.
-consumer(properties result log ${no_test_frameworks} "-DCONSUMER_COMPONENTS=harness;properties")
+consumer(properties result log ${no_test_frameworks} "-DCONSUMER_COMPONENTS=harness,properties")
 if(result EQUAL 0)
   message(FATAL_ERROR "COMPONENTS properties was found without GoogleTest and rapidcheck:\n${log}")
 endif()
@@ -83,7 +102,7 @@ endif()
 expect_in("${log}" "component 'properties' needs GTest" "no COMPONENTS")
 
 # 5. An unknown component is named.
-consumer(unknown result log "-DCONSUMER_COMPONENTS=harness;gtest_matchers")
+consumer(unknown result log "-DCONSUMER_COMPONENTS=harness,gtest_matchers")
 if(result EQUAL 0)
   message(FATAL_ERROR "an unknown component was accepted:\n${log}")
 endif()
