@@ -16,7 +16,10 @@ function(flowproof_set_warnings target)
   endif()
 endfunction()
 
-# flowproof_add_library(NAME SOURCES...): a library exported as flowproof::NAME.
+# flowproof_add_library(NAME [STATIC|SHARED] SOURCES...): a library exported as flowproof::NAME.
+# Its __FILE__ (assertion and rapidcheck failure locations) reads flowproof/<module>/src/x.cpp
+# rather than the build machine's absolute path, which would otherwise end up in the installed
+# library and in every user's failure output. Test programs keep absolute (clickable) paths.
 function(flowproof_add_library name)
   add_library(flowproof_${name} ${ARGN})
   add_library(flowproof::${name} ALIAS flowproof_${name})
@@ -25,6 +28,10 @@ function(flowproof_add_library name)
   target_include_directories(flowproof_${name} PUBLIC
     $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(flowproof_${name} PRIVATE
+                           "-fmacro-prefix-map=${PROJECT_SOURCE_DIR}/=flowproof/")
+  endif()
   flowproof_set_warnings(flowproof_${name})
   set_property(GLOBAL APPEND PROPERTY FLOWPROOF_EXPORTED_TARGETS flowproof_${name})
 endfunction()
