@@ -10,6 +10,7 @@
 
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -92,30 +93,28 @@ int main(int argc, char** argv) {
   CLI::App* check_app =
       app.add_subcommand("check", "Check event streams against a plan and write reports");
   check_app->add_option("--plan", check.plan, "The tracking plan (JSON)")->required();
-  check_app
-      ->add_option("--report", check.reports,
-                   "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most "
-                   "once; PATH - is standard output). Default: text to standard output")
-      ->allow_extra_args(false);  // each --report takes one value; what follows is an input
+  // A repeatable option takes one value each time it is given: what follows is an input, so
+  // `--report junit=r.xml a.jsonl b.jsonl` checks both files.
+  const auto repeatable = [check_app](const char* name, std::vector<std::string>& values,
+                                      const char* help) {
+    return check_app->add_option(name, values, help)->allow_extra_args(false);
+  };
+  repeatable("--report", check.reports,
+             "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most once; "
+             "PATH - is standard output). Default: text to standard output");
   check_app->add_flag("--require-coverage", check.require_coverage,
                       "Turn the coverage rules FP201/FP202 on at error severity");
   check_app
       ->add_option("--min-coverage", check.min_coverage,
                    "Fail when the covered share of outcomes is below RATIO (0..1)")
       ->check(ratio);
-  check_app
-      ->add_option("--severity", check.severities,
-                   "RULE=error|warning|off: override a rule's severity (repeatable)")
-      ->allow_extra_args(false);
-  check_app
-      ->add_option("--label", check.labels,
-                   "INVOCATION=NAME: name an invocation in reports (repeatable)")
-      ->allow_extra_args(false);
-  check_app
-      ->add_option("--labels", check.label_files,
-                   "FILE: invocation labels from a suite's sidecar (the GoogleTest listener's "
-                   ".labels.json, or a JSON object invocation -> name; repeatable)")
-      ->allow_extra_args(false);
+  repeatable("--severity", check.severities,
+             "RULE=error|warning|off: override a rule's severity (repeatable)");
+  repeatable("--label", check.labels,
+             "INVOCATION=NAME: name an invocation in reports (repeatable)");
+  repeatable("--labels", check.label_files,
+             "FILE: invocation labels from a suite's sidecar (the GoogleTest listener's "
+             ".labels.json, or a JSON object invocation -> name; repeatable)");
   check_app->add_flag("--no-progress", check.no_progress,
                       "Never show the progress line (shown only when stderr is a terminal)");
   check_app
