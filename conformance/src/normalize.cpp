@@ -116,11 +116,9 @@ ViewResult make_event_view(simdjson::dom::element element, const TopMembers& mem
   const unsigned timestamp = has(M::kEventType) ? M::kTime : M::kTimestamp;
   view.has_timestamp = has(timestamp);
   if (view.has_timestamp) view.timestamp = found[timestamp];
-  view.also_segment = false;
   if (has(M::kEventType)) {
     name = found[M::kEventType];
     view.shape = Shape::amplitude;
-    view.also_segment = has(M::kEvent);
     if (has(M::kEventProperties)) {
       properties = found[M::kEventProperties];
       view.has_properties = true;

@@ -33,9 +33,6 @@ struct EventView {
   bool has_properties = false;
   simdjson::dom::element timestamp;  ///< `timestamp` (Amplitude: `time`); valid when has_timestamp
   bool has_timestamp = false;
-  /// An Amplitude event (`event_type`) that also has a Segment `event`: read as Amplitude, the
-  /// Segment members unread (the reader says so).
-  bool also_segment = false;
 };
 
 /// What one JSON object of a stream is.

@@ -659,7 +659,12 @@ void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, st
             " has a duplicate key at " + pointer);
     return;
   }
-  switch (top ? make_event_view(element, *top, view_) : make_event_view(element, view_)) {
+  TopMembers own;  // a batch element's: the top level of a line comes with its members found
+  if (top == nullptr) {
+    find_top_members(element.get_object().value_unsafe(), own);
+    top = &own;
+  }
+  switch (make_event_view(element, *top, view_)) {
     case ViewResult::skipped:
       ++counters_.skipped;
       ++carried_;
@@ -681,7 +686,7 @@ void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, st
       break;
   }
   // Both shapes at once: what is read is the Amplitude event, and the line says what is not.
-  if (view_.also_segment) {
+  if (top->has(TopMembers::kEventType) && top->has(TopMembers::kEvent)) {
     problem("event \"" + std::string(view_.name) +
             "\" has both `event_type` (Amplitude) and `event` (Segment): it is read as an "
             "Amplitude event, and its Segment members (`event`, `properties`) are not read");

@@ -244,21 +244,36 @@ void write_gzip(const std::filesystem::path& path, const std::string& text) {
   gzclose(file);
 }
 
+std::string read_bytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::filesystem::path& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+}
+
+// `text` gzip-compressed, as one gzip member.
+std::string gzip_bytes(const std::string& text) {
+  const auto path = reading_dir() / "member.gz";
+  write_gzip(path, text);
+  return read_bytes(path);
+}
+
+const char* const kIdentifyLine = "{\"type\":\"identify\",\"userId\":\"u\"}\n";
+
 // A .gz file cut short (a copy interrupted, a disk full) loses the events after the cut; when the
 // cut falls between lines nothing else would show it, so it is an input that cannot be read.
 TEST(Reading, TruncatedGzipFileIsAnInputError) {
   const auto dir = reading_dir();
-  auto whole = dir / "whole.jsonl.gz";
-  write_gzip(whole, lines(create_completed()));
-  std::ifstream in(whole, std::ios::binary);
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::string bytes = gzip_bytes(lines(create_completed()));
   // Without the 8-byte trailer every line decompresses, yet the stream never ended; cut further,
   // the last line is cut too.
   for (std::size_t cut : {std::size_t{8}, bytes.size() / 2}) {
     SCOPED_TRACE("cut " + std::to_string(cut));
     auto path = dir / "cut.jsonl.gz";
-    std::ofstream(path, std::ios::binary)
-        .write(bytes.data(), static_cast<std::streamsize>(bytes.size() - cut));
+    write_bytes(path, bytes.substr(0, bytes.size() - cut));
     Checker checker(example_plan());
     try {
       checker.add_file(path);
@@ -275,8 +290,7 @@ TEST(Reading, TruncatedGzipFileIsAnInputError) {
     std::string corrupt = bytes;
     corrupt[corrupt.size() - 6] = static_cast<char>(corrupt[corrupt.size() - 6] ^ 0x5a);  // CRC
     auto path = dir / "corrupt.jsonl.gz";
-    std::ofstream(path, std::ios::binary)
-        .write(corrupt.data(), static_cast<std::streamsize>(corrupt.size()));
+    write_bytes(path, corrupt);
     Checker checker(example_plan());
     try {
       checker.add_file(path);
@@ -300,18 +314,11 @@ TEST(Reading, TruncatedGzipFileIsAnInputError) {
 TEST(Reading, GzipMembersAndTrailingData) {
   const auto dir = reading_dir();
   const std::string first = lines(create_completed());
-  write_gzip(dir / "first.gz", first);
-  write_gzip(dir / "second.gz", "{\"type\":\"identify\",\"userId\":\"u\"}\n");
-  auto slurp = [](const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
-  const std::string one = slurp(dir / "first.gz");
-  const std::string two = slurp(dir / "second.gz");
+  const std::string one = gzip_bytes(first);
+  const std::string two = gzip_bytes(kIdentifyLine);
   auto check = [&](const std::string& name, const std::string& bytes) {
     const auto path = dir / name;
-    std::ofstream(path, std::ios::binary)
-        .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    write_bytes(path, bytes);
     Checker checker(example_plan());
     checker.add_file(path);
     return checker.finish();
@@ -348,20 +355,13 @@ TEST(Reading, GzipMembersAndTrailingData) {
 // time fields, may pass; the CRC catches flips in the data).
 TEST(Reading, EveryByteFlipOfAGzipFileIsReadOrRefused) {
   const auto dir = reading_dir();
-  write_gzip(dir / "a.gz", lines(create_completed()));
-  write_gzip(dir / "b.gz", "{\"type\":\"identify\",\"userId\":\"u\"}\n");
-  auto slurp = [](const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
-  const std::string whole = slurp(dir / "a.gz") + slurp(dir / "b.gz");
+  const std::string whole = gzip_bytes(lines(create_completed())) + gzip_bytes(kIdentifyLine);
   const auto path = dir / "flipped.jsonl.gz";
   std::size_t refused = 0;
   for (std::size_t i = 0; i < whole.size(); ++i) {
     std::string flipped = whole;
     flipped[i] = static_cast<char>(flipped[i] ^ 0x10);
-    std::ofstream(path, std::ios::binary)
-        .write(flipped.data(), static_cast<std::streamsize>(flipped.size()));
+    write_bytes(path, flipped);
     Checker checker(example_plan());
     try {
       checker.add_file(path);

@@ -208,11 +208,14 @@ TEST(MalformedDecisions, DuplicateKeyInABatchOrUploadWrapperRefusesTheLine) {
               HasSubstr("the `events` wrapper has a duplicate key at /options/min_id_length"));
 }
 
+// A well-formed event, for the tests of wrappers around it.
+constexpr const char* kInvoked =
+    R"({"type":"track","event":"Command Invoked","properties":{"invocation_id":"i","sequence":1,"command":"c"}})";
+
 // An object that is both a wrapper and an event: what can be read is read, what cannot is FP001
 // on that line, never dropped without a word.
 TEST(MalformedDecisions, AWrapperThatIsAlsoAnEventSaysWhatIsNotRead) {
-  const std::string event =
-      R"({"type":"track","event":"Command Invoked","properties":{"invocation_id":"i","sequence":1,"command":"c"}})";
+  const std::string event = kInvoked;
   Checker checker(example_plan());
   checker.add_text("both.jsonl",
                    R"({"batch":[)" + event + R"(],"event":"Shadowed"})" + "\n" +  //
@@ -235,8 +238,7 @@ TEST(MalformedDecisions, AWrapperThatIsAlsoAnEventSaysWhatIsNotRead) {
 // A Segment batch and an Amplitude upload at once: `batch` is read, `events` is not, and the line
 // says so (before session 6 the `events` list was dropped without a word).
 TEST(MalformedDecisions, ABatchWithAnEventsListSaysWhatIsNotRead) {
-  const std::string event =
-      R"({"type":"track","event":"Command Invoked","properties":{"invocation_id":"i","sequence":1,"command":"c"}})";
+  const std::string event = kInvoked;
   Checker checker(example_plan());
   checker.add_text("lists.jsonl", R"({"batch":[)" + event + R"(],"events":[)" + event + "]}\n" +
                                       R"({"api_key":"k","events":[)" + event + R"(],"batch":[)" +

@@ -209,7 +209,6 @@ int run_gen(const GenCommand& command) {
   if (!command.defect_rule.empty()) options.defect_rule = command.defect_rule;
   options.interleave = command.interleave;
 
-  namespace fs = std::filesystem;
   try {
     GeneratorStats stats;
     // A file is written beside the target and renamed, so a reader never sees half a stream.

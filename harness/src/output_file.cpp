@@ -23,15 +23,18 @@ namespace {
   throw std::runtime_error("cannot write " + path + ": " + why);
 }
 
-// Written where it stands: a FIFO, a device, /dev/fd/N. Nothing to rename, nothing to replace.
-void write_in_place(const std::string& path, const std::function<void(std::ostream&)>& write) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+// Opens `file` (the target itself, or a temporary file beside it) and writes to it; errors name
+// `path`, the file the caller asked for.
+void write_to(const std::string& file, const std::string& path,
+              const std::function<void(std::ostream&)>& write) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
   if (!out) cannot_write(path, std::strerror(errno));
   write(out);
   out.flush();
   if (!out) cannot_write(path, "write failed");
 }
 
+// Written beside `target`, then renamed over it.
 void write_replacing(const std::filesystem::path& target, const std::string& path,
                      const std::function<void(std::ostream&)>& write) {
   namespace fs = std::filesystem;
@@ -42,12 +45,7 @@ void write_replacing(const std::filesystem::path& target, const std::string& pat
   if (fd < 0) cannot_write(path, std::strerror(errno));
   ::close(fd);
   try {
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      write(out);
-      out.flush();
-      if (!out) cannot_write(path, "write failed");
-    }
+    write_to(temp, path, write);
     // mkstemp creates 0600; an output file is an ordinary file.
     fs::permissions(temp,
                     fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
@@ -78,31 +76,27 @@ void write_output_file(const std::string& path, const std::function<void(std::os
   const fs::path target(path);
   const std::string absolute = fs::absolute(target).lexically_normal().string();
   if (absolute.starts_with("/dev/") || absolute.starts_with("/proc/")) {
-    write_in_place(path, write);
+    write_to(path, path, write);  // /dev/stdout, /dev/fd/N: written where it stands
     return;
   }
+  std::error_code ignored;
+  const bool link = fs::is_symlink(fs::symlink_status(target, ignored));
   std::error_code error;
-  const fs::file_status status = fs::status(target, error);  // follows symbolic links
-  if (status.type() == fs::file_type::not_found) {
-    if (fs::is_symlink(fs::symlink_status(target, error))) {
-      write_in_place(path, write);  // a dangling link: the file it names is created
-    } else {
-      write_replacing(target, path, write);
+  const fs::file_status status = fs::status(target, error);  // follows a symbolic link
+  switch (status.type()) {
+    case fs::file_type::not_found:  // a new file, or one a dangling link names
+      return link ? write_to(path, path, write) : write_replacing(target, path, write);
+    case fs::file_type::regular: {
+      if (!link) return write_replacing(target, path, write);
+      const fs::path file = fs::canonical(target, error);  // the file the link names
+      if (error) cannot_write(path, error.message());
+      return write_replacing(file, path, write);
     }
-  } else if (status.type() == fs::file_type::regular) {
-    if (!fs::is_symlink(fs::symlink_status(target, error))) {
-      write_replacing(target, path, write);
-      return;
-    }
-    const fs::path file = fs::canonical(target, error);  // the file the link names
-    if (error) cannot_write(path, error.message());
-    write_replacing(file, path, write);
-  } else if (status.type() == fs::file_type::directory) {
-    cannot_write(path, "it is a directory");
-  } else if (error) {
-    cannot_write(path, error.message());
-  } else {
-    write_in_place(path, write);
+    case fs::file_type::directory:
+      cannot_write(path, "it is a directory");
+    default:  // a FIFO, a device, a socket: written where it stands, never replaced
+      if (status.type() == fs::file_type::none) cannot_write(path, error.message());
+      return write_to(path, path, write);
   }
 }
 

@@ -120,6 +120,13 @@ bool rc_params_names(std::string_view key) {
   return false;
 }
 
+// A property's own value, else RC_PARAMS' (`configured`, rapidcheck's reading of `key`) when it
+// names `key`, else flowproof's default.
+int setting(std::optional<int> own, std::string_view key, int configured, int fallback) {
+  if (own) return *own;
+  return rc_params_names(key) ? configured : fallback;
+}
+
 std::string verdict_name(PropertyResult::Verdict verdict) {
   switch (verdict) {
     case PropertyResult::Verdict::passed:
@@ -214,26 +221,14 @@ std::set<std::string> properties_run() {
   return run_ids();
 }
 
-int effective_cases(const PropertyOptions& options) {
-  if (options.cases) return *options.cases;
-  return rc_params_names("max_success") ? rc::detail::configuration().testParams.maxSuccess
-                                        : kDefaultCases;
-}
-
-int effective_max_size(const PropertyOptions& options) {
-  if (options.max_size) return *options.max_size;
-  return rc_params_names("max_size") ? rc::detail::configuration().testParams.maxSize
-                                     : kDefaultMaxSize;
-}
-
 PropertyResult run_property(const std::string& id, const PropertyOptions& options,
                             const std::function<void()>& body) {
   using namespace rc::detail;
   const Configuration& config = configuration();
   TestParams params = config.testParams;
-  const int cases = effective_cases(options);
+  const int cases = setting(options.cases, "max_success", params.maxSuccess, kDefaultCases);
   params.maxSuccess = cases;
-  params.maxSize = effective_max_size(options);
+  params.maxSize = setting(options.max_size, "max_size", params.maxSize, kDefaultMaxSize);
   if (options.seed) params.seed = *options.seed;
   params.disableShrinking = !options.shrink;
 
