@@ -71,8 +71,11 @@ class GzipSource final : public ByteSource {
     stream_.avail_out = wanted;
     while (stream_.avail_out == wanted) {
       if (stream_.avail_in == 0 && !fill()) {
-        if (!in_member_) return 0;  // the end, between members (or an empty file)
-        fail("unexpected end of file (the gzip data is truncated)");
+        if (in_member_) fail("unexpected end of file (the gzip data is truncated)");
+        // An empty .gz is a write that never happened (gzip of nothing is 20 bytes), not an
+        // empty stream: it is refused as gzip -t refuses it.
+        if (read_ == 0) fail("the file is empty (not even a gzip header)");
+        return 0;  // the end, between members
       }
       if (!in_member_ && !at_magic()) {
         const std::uint64_t at = consumed();

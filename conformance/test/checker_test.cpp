@@ -347,6 +347,10 @@ TEST(Reading, GzipMembersAndTrailingData) {
                         "stream"));
   EXPECT_THAT(refused("plain.jsonl.gz", first),
               HasSubstr("plain.jsonl.gz: cannot decompress: not gzip data"));
+  EXPECT_THAT(refused("empty.jsonl.gz", ""),
+              HasSubstr("empty.jsonl.gz: cannot decompress: the file is empty (not even a gzip "
+                        "header)"));
+  EXPECT_EQ(check("nothing.jsonl.gz", gzip_bytes("")).summary.lines, 0u);  // gzip of no lines
 }
 
 // Any damage to a .gz input is read or refused, never a crash and never a silent partial read:
