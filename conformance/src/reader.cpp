@@ -186,6 +186,42 @@ const std::string_view* smallest_twice(std::vector<KeyProbe>& keys,
   return twice != sorted.end() ? &*twice : nullptr;
 }
 
+// How a line is read: through a wrapper's list (a Segment `batch`, an Amplitude upload's
+// `events`) or as one event; and, when the object also looks like another shape, the FP001
+// message naming every shape that is there and not read. One place decides, so no shape of a line
+// is dropped without a word.
+struct LineShape {
+  const char* list = nullptr;  // "batch" or "events"; null: the line is one event
+  std::string unread;          // empty when nothing else is there
+};
+
+LineShape line_shape(const TopMembers& top) {
+  LineShape shape;
+  if (top.has(TopMembers::kBatch)) {
+    shape.list = "batch";
+  } else if (!top.has(TopMembers::kEventType) && top.has(TopMembers::kEvents)) {
+    shape.list = "events";
+  }
+  const bool events_list =
+      top.has(TopMembers::kEvents) && top.found[TopMembers::kEvents].is_array();
+  std::vector<std::string> others;  // (an event with both `event_type` and `event` is named per
+                                    // event, in handle_event: a batch's elements can be so too)
+  if (shape.list == nullptr || shape.list[0] == 'b') {
+    if (events_list) others.emplace_back("has an `events` list");
+  }
+  if (shape.list != nullptr && (top.has(TopMembers::kEvent) || top.has(TopMembers::kEventType))) {
+    others.push_back(std::string("names an event of its own (`") +
+                     (top.has(TopMembers::kEvent) ? "event" : "event_type") + "`)");
+  }
+  if (others.empty()) return shape;
+  shape.unread = (shape.list == nullptr ? std::string("an event (`event_type`)")
+                                        : std::string("the `") + shape.list + "` wrapper") +
+                 " also " + others[0];
+  shape.unread +=
+      others.size() == 1 ? ", which is not read" : " and " + others[1] + ", which are not read";
+  return shape;
+}
+
 }  // namespace
 
 // A producer's duplicate key is read differently by different consumers (simdjson finds the
@@ -601,25 +637,13 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
   // One pass for `batch`, `event_type` and `events`, and for the members the event view needs.
   TopMembers top;
   find_top_members(element.get_object().value_unsafe(), top);
-  simdjson::dom::element list;
-  const char* member = nullptr;
-  if (top.has(TopMembers::kBatch)) {
-    member = "batch";
-    list = top.found[TopMembers::kBatch];
-  } else if (!top.has(TopMembers::kEventType) && top.has(TopMembers::kEvents)) {
-    member = "events";
-    list = top.found[TopMembers::kEvents];
-  }
-  if (member == nullptr) {
-    // An Amplitude event that also carries a list of events: the event is read, the list is
-    // not, and the line says so rather than dropping the list without a word.
-    if (top.has(TopMembers::kEventType) && top.has(TopMembers::kEvents) &&
-        top.found[TopMembers::kEvents].is_array()) {
-      problem("an event (`event_type`) also has an `events` list, which is not read");
-    }
+  const LineShape shape = line_shape(top);
+  if (shape.list == nullptr) {
+    if (!shape.unread.empty()) problem(shape.unread);
     handle_event(element, line, 0, &top);
     return;
   }
+  const char* member = shape.list;
   // A second `batch` would be dropped unread: the wrapper is refused whole, as an event is.
   if (std::string pointer =
           duplicate_key(element, keys_, member);  // the list's elements are checked one by one
@@ -627,22 +651,13 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
     problem(std::string("the `") + member + "` wrapper has a duplicate key at " + pointer);
     return;
   }
+  const simdjson::dom::element list =
+      top.found[member[0] == 'b' ? TopMembers::kBatch : TopMembers::kEvents];
   if (!list.is_array()) {
     problem(std::string("`") + member + "` is not an array");
     return;
   }
-  // A wrapper with a second list (a Segment `batch` and an Amplitude upload's `events` at once):
-  // `batch` is read, `events` is not, and the line says so.
-  if (member[0] == 'b' && top.has(TopMembers::kEvents) &&
-      top.found[TopMembers::kEvents].is_array()) {
-    problem("the `batch` wrapper also has an `events` list, which is not read");
-  }
-  // A wrapper that names an event of its own: its list is read, that event is not, and the line
-  // says so.
-  if (top.has(TopMembers::kEvent) || top.has(TopMembers::kEventType)) {
-    problem(std::string("the `") + member + "` wrapper also names an event of its own (`" +
-            (top.has(TopMembers::kEvent) ? "event" : "event_type") + "`), which is not read");
-  }
+  if (!shape.unread.empty()) problem(shape.unread);
   std::size_t index = 0;
   for (simdjson::dom::element item : simdjson::dom::array(list.get_array().value_unsafe())) {
     if (!item.is_object()) {

@@ -252,6 +252,20 @@ TEST(MalformedDecisions, ABatchWithAnEventsListSaysWhatIsNotRead) {
   }
 }
 
+// A wrapper that looks like three shapes at once names both that it does not read, in one finding.
+TEST(MalformedDecisions, AWrapperWithSeveralOtherShapesNamesEach) {
+  const std::string event = kInvoked;
+  Checker checker(example_plan());
+  checker.add_text("three.jsonl", R"({"batch":[)" + event + R"(],"events":[)" + event +
+                                      R"(],"event":"Command Invoked"})" + "\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.events, 1u);  // the batch's element
+  ASSERT_EQ(fp001_lines(report), (std::vector<std::uint64_t>{1}));
+  EXPECT_THAT(fp001_messages(report)[0],
+              HasSubstr("the `batch` wrapper also has an `events` list and names an event of its "
+                        "own (`event`), which are not read"));
+}
+
 // An object with both an Amplitude `event_type` and a Segment `event`: read as Amplitude, and the
 // line says the Segment members are not read (before session 6 they were ignored silently).
 TEST(MalformedDecisions, AnEventWithBothNamesSaysWhatIsNotRead) {
