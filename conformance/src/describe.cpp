@@ -97,7 +97,9 @@ void describe_flow(std::ostringstream& out, const Flow& flow) {
   }
   if (flow.duration) {
     std::vector<std::string> on;
-    for (TerminalKind kind : flow.duration->on) on.emplace_back(to_string(kind));
+    for (TerminalKind kind : flow.duration->on.value_or(flow.terminal_kinds())) {
+      on.emplace_back(to_string(kind));
+    }
     line(out, "duration",
          flow.duration->property + " on " + (on.empty() ? std::string("no terminal") : join(on)) +
              " (tolerance " + std::to_string(flow.duration->tolerance_ms) + " ms, max " +

@@ -234,8 +234,8 @@ std::uint32_t Engine::intern(std::string_view key) {
   }
   auto index = static_cast<std::uint32_t>(keys_.size());
   // The key's bytes go to the current block, or a new one (a key longer than a block gets its
-  // own).
-  if (key.size() > key_block_size_ - key_block_used_) {
+  // own). The first key opens the first block, even an empty one.
+  if (key_blocks_.empty() || key.size() > key_block_size_ - key_block_used_) {
     key_block_size_ = std::max(kKeyBlock, key.size());
     key_blocks_.push_back(std::make_unique<char[]>(key_block_size_));
     key_block_used_ = 0;
@@ -698,10 +698,8 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
   // FP108: the duration is present where required, a sane integer, and fits the span.
   if (flow.duration && findings_.on(Rule::fp108)) {
     const DurationRule& rule = *flow.duration;
-    bool required =
-        rule.on.empty() ? true : std::find(rule.on.begin(), rule.on.end(), kind) != rule.on.end();
     if (!record.duration.present) {
-      if (required) report(Rule::fp108, record.name + " has no " + rule.property);
+      if (rule.required_on(kind)) report(Rule::fp108, record.name + " has no " + rule.property);
     } else if (!record.duration_is_integer || record.duration_ms < 0) {
       report(Rule::fp108,
              rule.property + " " + record.duration.display() + " is not a non-negative integer");

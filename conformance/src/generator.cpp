@@ -424,8 +424,7 @@ class Generator {
       }
     }
     if (flow.duration) {
-      const auto& on = flow.duration->on;
-      if (on.empty() || std::find(on.begin(), on.end(), kind) != on.end()) {
+      if (flow.duration->required_on(kind)) {
         properties[flow.duration->property] =
             std::min(draft.ms - started_ms, flow.duration->max_ms);
       } else {

@@ -53,9 +53,11 @@ void append_number(double value, std::string& out) {
     out += std::to_string(static_cast<std::int64_t>(value));
     return;
   }
+  // The shortest text that reads back as the same double (0.1, not %.17g's
+  // 0.10000000000000001), so a number and the string a producer wrote for it agree.
   char buffer[32];
-  int n = std::snprintf(buffer, sizeof buffer, "%.17g", value);
-  out.append(buffer, static_cast<std::size_t>(n));
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
 }
 
 }  // namespace

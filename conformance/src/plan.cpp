@@ -1,6 +1,8 @@
 // plan.cpp — the small parts of the plan model: names of enums, PlanError, Flow and Plan lookups.
 #include <flowproof/conformance/plan.hpp>
 
+#include <algorithm>
+
 namespace flowproof::conformance {
 namespace {
 
@@ -56,6 +58,10 @@ PlanError::PlanError(std::string source, std::vector<PlanProblem> problems)
     : std::runtime_error(format_problems(source, problems)),
       source_(std::move(source)),
       problems_(std::move(problems)) {}
+
+bool DurationRule::required_on(TerminalKind kind) const {
+  return !on || std::find(on->begin(), on->end(), kind) != on->end();
+}
 
 const EventDeclaration* Flow::terminal(TerminalKind kind) const {
   const std::optional<EventDeclaration>* slot = &completed;

@@ -704,6 +704,7 @@ class Loader {
     }
     if (value.contains("on")) {
       const std::vector<std::string> names = read_string_list(value["on"], pointer + "/on");
+      rule.on.emplace();
       for (std::size_t i = 0; i < names.size(); ++i) {
         const std::string at = pointer + "/on/" + std::to_string(i);
         auto kind = parse_kind(names[i]);
@@ -713,7 +714,7 @@ class Loader {
         } else if (flow.terminal(*kind) == nullptr) {
           problem(at, "the flow declares no " + json_quote(names[i]) + " terminal");
         } else {
-          rule.on.push_back(*kind);
+          rule.on->push_back(*kind);
         }
       }
     } else {

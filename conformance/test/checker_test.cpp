@@ -475,6 +475,36 @@ TEST(Envelope, NumericInvocationKeysAreStringified) {
   EXPECT_EQ(report.summary.invocations, 1u);
 }
 
+// The shortest text that reads back as the same double: a producer that sends 0.1 as a number
+// on one event and "0.1" on the next means one invocation (before session 7 the number was
+// "0.10000000000000001", two invocations).
+TEST(Envelope, FractionalInvocationKeysAreStringifiedInTheirShortestForm) {
+  Plan plan = plan_with([](json& p) {
+    p.erase("base_properties");
+    p.erase("invocation_constant");  // (0.1 and "0.1" are different values: FP007)
+  });
+  auto events = create_completed();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    events[i]["properties"]["invocation_id"] = i % 2 == 0 ? json(0.1) : json("0.1");
+  }
+  Report report = run(plan, events);
+  EXPECT_TRUE(report.violations.empty()) << to_json(report)["violations"].dump(1);
+  EXPECT_EQ(report.summary.invocations, 1u);
+}
+
+// An empty key is present, so it is a key like any other (a plan can refuse it with a base schema
+// `minLength`). Before session 7 an empty key on the first event crashed the check.
+TEST(Envelope, AnEmptyInvocationKeyIsAKeyLikeAnyOther) {
+  Plan plan = plan_with([](json& p) { p.erase("base_properties"); });
+  auto events = create_completed();
+  for (auto& e : events) e["properties"]["invocation_id"] = "";
+  Report report = run(plan, events);
+  EXPECT_TRUE(report.violations.empty()) << to_json(report)["violations"].dump(1);
+  EXPECT_EQ(report.summary.invocations, 1u);
+  events.push_back(events.front());  // a second Command Invoked, sequence 1 again
+  EXPECT_TRUE(rules(run(plan, events)).count("FP003"));
+}
+
 TEST(Envelope, OutOfOrderArrivalIsRestored) {
   auto events = create_completed();
   std::swap(events[1], events[3]);  // Completed arrives before Started
@@ -695,6 +725,24 @@ TEST(Flows, DurationToleranceBoundary) {
   events[3]["timestamp"] = "2026-06-10T13:27:02.206+02:00";
   EXPECT_TRUE(run(example_plan(), events).violations.empty());
   events[3] = with(events[3], "duration_ms", 3201);
+  EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP108"});
+}
+
+// `"on": []`: no terminal must carry the duration, and a value that is there is still checked
+// (before session 7 an empty list was read as "every terminal").
+TEST(Flows, DurationOnNoTerminalIsNotRequiredButStillChecked) {
+  Plan plan = plan_with(
+      [](json& p) { p["flows"]["application_create"]["duration"]["on"] = json::array(); });
+  ASSERT_TRUE(plan.find_flow("application_create")->duration);
+  EXPECT_FALSE(
+      plan.find_flow("application_create")->duration->required_on(TerminalKind::completed));
+  auto events = create_completed();
+  events[3] = without(events[3], "duration_ms");
+  EXPECT_TRUE(run(plan, events).violations.empty()) << to_json(run(plan, events)).dump(1);
+  events[3] = with(events[3], "duration_ms", -1);
+  EXPECT_EQ(rules(run(plan, events)), std::set<std::string>{"FP108"});
+  // Left out, `on` is every declared terminal.
+  events[3] = without(events[3], "duration_ms");
   EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP108"});
 }
 

@@ -126,7 +126,7 @@ TEST_F(ExamplePlan, ApplicationCreateHasItsEventsStepsAndReasons) {
   EXPECT_EQ(create->duration->property, "duration_ms");
   EXPECT_EQ(create->duration->tolerance_ms, 1000);
   EXPECT_EQ(create->duration->max_ms, 86'400'000);
-  EXPECT_THAT(create->duration->on, SizeIs(3));
+  EXPECT_THAT(create->duration->on.value(), SizeIs(3));
   EXPECT_TRUE(create->reason_required);
   EXPECT_EQ(create->step_property, "step");
   ASSERT_NE(create->error_class, nullptr);
@@ -141,7 +141,7 @@ TEST_F(ExamplePlan, CommandContainsTheFunnels) {
   EXPECT_FALSE(command->aborted);
   EXPECT_THAT(command->steps, IsEmpty());
   ASSERT_TRUE(command->duration);
-  EXPECT_THAT(command->duration->on, ElementsAre(TerminalKind::completed));
+  EXPECT_THAT(command->duration->on.value(), ElementsAre(TerminalKind::completed));
 }
 
 TEST_F(ExamplePlan, FindsEveryEventByName) {
@@ -241,7 +241,7 @@ TEST(PlanDefaults, DurationOnDefaultsToEveryDeclaredTerminal) {
   plan["flows"]["login"]["duration"] = json::object();
   Plan loaded = parse_plan(plan.dump());
   ASSERT_TRUE(loaded.flows[0].duration);
-  EXPECT_THAT(loaded.flows[0].duration->on,
+  EXPECT_THAT(loaded.flows[0].duration->on.value(),
               ElementsAre(TerminalKind::completed, TerminalKind::failed));
   EXPECT_EQ(loaded.flows[0].duration->max_ms, 86'400'000);
 }

@@ -208,8 +208,7 @@ FunnelCase run_funnel_case(const conformance::Plan& plan, const std::string& flo
       }
     }
     if (flow->duration) {
-      const auto& on = flow->duration->on;
-      if (on.empty() || std::find(on.begin(), on.end(), kind) != on.end()) {
+      if (flow->duration->required_on(kind)) {
         const auto begin = timestamp_ms(start.timestamp);
         const auto end = timestamp_ms(terminal.timestamp);
         const auto& name = flow->duration->property;

@@ -83,8 +83,7 @@ bool has_implication(const Plan& plan, const std::vector<Event>& events,
 
 bool duration_applies(const conformance::Flow& flow, TerminalKind kind) {
   if (!flow.duration) return false;
-  const auto& on = flow.duration->on;
-  return on.empty() || std::find(on.begin(), on.end(), kind) != on.end();
+  return flow.duration->required_on(kind);
 }
 
 // Property names the checker looks at itself; a schema mutation must not touch them.

@@ -72,9 +72,15 @@ struct IntermediateEvent : EventDeclaration {
 
 struct DurationRule {
   std::string property = "duration_ms";
-  std::vector<TerminalKind> on;  ///< default: every declared terminal
+  /// The terminal kinds that must carry the property. nullopt: every terminal the flow declares
+  /// (load_plan writes them out when the plan leaves `on` out); empty (`"on": []`): none must,
+  /// and a value is still checked wherever present.
+  std::optional<std::vector<TerminalKind>> on;
   std::int64_t tolerance_ms = 1000;
   std::int64_t max_ms = 86'400'000;
+
+  /// Whether a terminal of this kind must carry the property.
+  bool required_on(TerminalKind kind) const;
 };
 
 struct Flow {
