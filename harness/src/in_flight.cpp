@@ -7,7 +7,10 @@
 // - __cxa_throw records (object, uncaught depth before the throw) in a small thread-local stack;
 // - __cxa_rethrow records the rethrown (currently handled) exception the same way;
 // - __cxa_begin_catch forgets the caught exception, so a record never outlives its object in
-//   flight (a caught exception may be destroyed at any time afterwards).
+//   flight (a caught exception may be destroyed at any time afterwards) — only the record thrown
+//   at the depth being caught: a destructor that classifies the exception unwinding it (by
+//   std::rethrow_exception and a catch, as error_class() does) catches the same object one level
+//   deeper, and that object is still in flight for every other destructor it unwinds.
 // in_flight_exception() looks up the record whose depth matches std::uncaught_exceptions() and
 // turns the object pointer into a real, owning std::exception_ptr (libstdc++'s exception_ptr is
 // exactly the thrown object's pointer; copying one takes a reference, which keeps the object
@@ -52,9 +55,10 @@ void push(void* object, int depth) noexcept {
   stack.records[stack.size++] = Record{object, depth};
 }
 
-void forget(void* object) noexcept {
+// Forgets the record of `object` thrown at `depth` (std::uncaught_exceptions() once caught).
+void forget(void* object, int depth) noexcept {
   for (int i = stack.size - 1; i >= 0; --i) {
-    if (stack.records[i].object == object) {
+    if (stack.records[i].object == object && stack.records[i].depth == depth) {
       std::memmove(&stack.records[i], &stack.records[i + 1], sizeof(Record) * (stack.size - i - 1));
       --stack.size;
       return;
@@ -130,7 +134,8 @@ void* __cxa_begin_catch(void* unwind_header) noexcept {
   void* adjusted = real_begin_catch(unwind_header);
   if (flowproof::harness::detail::stack.size > 0) {
     const std::exception_ptr current = std::current_exception();
-    flowproof::harness::detail::forget(flowproof::harness::detail::object_of(current));
+    flowproof::harness::detail::forget(flowproof::harness::detail::object_of(current),
+                                       std::uncaught_exceptions());
   }
   return adjusted;
 }

@@ -255,6 +255,48 @@ TEST_F(FlowTrackerTest, InnermostExceptionWhileAnotherUnwinds) {
   EXPECT_EQ(events[3].properties["error_class"], "flowproof::harness::anonymous::QuotaExceeded");
 }
 
+// Two trackers unwound by one exception (a command flow around a funnel flow) classify it alike:
+// the inner one's classification catches the same object one level deeper, which must not make
+// the outer one lose it (before session 7 the outer one said "unknown", and missed a Ctrl-C).
+TEST_F(FlowTrackerTest, NestedTrackersUnwoundByOneExceptionBothClassifyIt) {
+  FlowDefinition command;
+  command.id = "command";
+  command.started = "Command Started";
+  command.aborted = "Command Aborted";
+  command.failed = "Command Failed";
+  auto funnel = [&] {
+    FlowTracker inner(&client, create_flow(), options());
+    inner.step("region");
+    throw QuotaExceeded("quota");
+  };
+  try {
+    FlowTracker outer(&client, command, options());
+    funnel();
+  } catch (const QuotaExceeded&) {
+  }
+  events = client.events();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[2].name, "Create Failed");
+  EXPECT_EQ(events[3].name, "Command Failed");
+  EXPECT_EQ(events[2].properties["error_class"], "flowproof::harness::anonymous::QuotaExceeded");
+  EXPECT_EQ(events[3].properties["error_class"], "flowproof::harness::anonymous::QuotaExceeded");
+
+  register_cancellation<Interrupted>();
+  client.clear();
+  try {
+    FlowTracker outer(&client, command, options());
+    FlowTracker inner(&client, create_flow(), options());
+    inner.step("terms");
+    throw CtrlC();
+  } catch (const Interrupted&) {
+  }
+  events = client.events();
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[2].name, "Create Aborted");
+  EXPECT_EQ(events[3].name, "Command Aborted");
+  EXPECT_EQ(events[3].properties["reason"], "cancelled");
+}
+
 TEST_F(FlowTrackerTest, EarlyReturnEmitsNoTerminalFailure) {
   auto product = [&](bool accepted) {
     FlowTracker flow(&client, create_flow(), options());
