@@ -606,6 +606,8 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   }
 
   FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
+  // A missing or non-string reason or step is counted under "" in the outcomes, but covers no
+  // declared one (not even a declared ""): only the string itself observes it.
   static const std::string kNone;
   const std::string& reason =
       record.reason.present && record.reason.is_string ? record.reason.text : kNone;
@@ -635,7 +637,7 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
     case TerminalKind::aborted: {
       ++tally.outcomes.aborted[reason];
       auto found = std::find(flow.reasons.begin(), flow.reasons.end(), reason);
-      if (record.reason.present && found != flow.reasons.end()) {
+      if (record.reason.present && record.reason.is_string && found != flow.reasons.end()) {
         tally.reasons_seen[static_cast<std::size_t>(found - flow.reasons.begin())] = true;
       }
       break;
@@ -643,7 +645,7 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
     case TerminalKind::failed: {
       ++tally.outcomes.failed[step];
       auto found = std::find(flow.steps.begin(), flow.steps.end(), step);
-      if (record.step.present && found != flow.steps.end()) {
+      if (record.step.present && record.step.is_string && found != flow.steps.end()) {
         tally.steps_failed[static_cast<std::size_t>(found - flow.steps.begin())] = true;
       }
       break;

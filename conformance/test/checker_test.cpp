@@ -842,6 +842,37 @@ TEST(Policy, CoverageOffByDefaultOnWhenRequired) {
   EXPECT_EQ(rules(report), std::set<std::string>{"FP201"});
 }
 
+// A declared empty step is observed only by the string "": a missing or non-string
+// value is counted under "" in the outcomes but covers nothing (before session 7 `"step": 5`
+// marked a declared "" as covered, while the same terminal was FP105).
+TEST(Policy, OnlyTheEmptyStringCoversADeclaredEmptyStep) {
+  Plan plan = plan_with([](json& p) {
+    p["flows"]["application_create"]["steps"].push_back("");  // (a reason cannot be empty)
+  });
+  auto ended_with = [&](const char* name, json detail) {
+    auto events = create_completed();
+    events[3] = event(name, 4, {{"duration_ms", 100}, {"error_class", "*url.Error"}}, 106);
+    for (auto& [key, value] : detail.items()) events[3]["properties"][key] = value;
+    if (std::string(name).find("Aborted") != std::string::npos) {
+      events[3]["properties"].erase("error_class");
+    }
+    for (auto& [flow, coverage] : run(plan, events).coverage) {
+      if (flow == "application_create") return coverage;
+    }
+    ADD_FAILURE() << "no coverage of application_create";
+    return FlowCoverage();
+  };
+  const char* failed = "CLI Application Create Failed";
+  const char* aborted = "CLI Application Create Aborted";
+  EXPECT_TRUE(ended_with(failed, {{"step", ""}}).failure_steps.at(""));
+  EXPECT_FALSE(ended_with(failed, {{"step", 5}}).failure_steps.at(""));
+  EXPECT_FALSE(ended_with(failed, {{"step", nullptr}}).failure_steps.at(""));
+  EXPECT_FALSE(ended_with(failed, json::object()).failure_steps.at(""));
+  EXPECT_TRUE(
+      ended_with(aborted, {{"step", "terms"}, {"reason", "cancelled"}}).reasons.at("cancelled"));
+  EXPECT_FALSE(ended_with(aborted, {{"step", "terms"}, {"reason", true}}).reasons.at("cancelled"));
+}
+
 TEST(Policy, MinCoverageThreshold) {
   CheckOptions options;
   options.min_coverage = 0.9;
