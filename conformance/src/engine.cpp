@@ -116,7 +116,8 @@ struct Engine::Invocation {
 namespace {
 
 // Invocation::constants holds, per constant in plan order, one state byte and, when present,
-// the input (4 bytes), the line (8), the text's length (4) and the text. A string equal to the
+// the input (4 bytes), the line (8), whether it has a sequence (1) and the sequence (8), the text's
+// length (4) and the text: where the first value was seen, for FP007's `at`. A string equal to the
 // invocation's key (the key is often a constant too) is stored as kSameAsKey without its text.
 enum ConstantState : char { kAbsent = 0, kString = 1, kOther = 2, kSameAsKey = 3 };
 
@@ -124,6 +125,8 @@ struct StoredConstant {
   ConstantState state = kAbsent;
   std::uint32_t input = 0;
   std::uint64_t line = 0;
+  bool has_sequence = false;
+  std::int64_t sequence = 0;
   std::string_view text;
   std::size_t begin = 0, end = 0;  ///< its bytes in the packed string
 };
@@ -148,6 +151,8 @@ StoredConstant read_constant(const std::string& packed, std::size_t& at, std::st
   if (out.state != kAbsent) {
     out.input = load<std::uint32_t>(packed, at);
     out.line = load<std::uint64_t>(packed, at);
+    out.has_sequence = load<std::uint8_t>(packed, at) != 0;
+    out.sequence = load<std::int64_t>(packed, at);
     auto size = load<std::uint32_t>(packed, at);
     out.text = out.state == kSameAsKey ? key : std::string_view(packed.data() + at, size);
     at += size;
@@ -156,12 +161,14 @@ StoredConstant read_constant(const std::string& packed, std::size_t& at, std::st
   return out;
 }
 
-void write_constant(std::string& packed, const Field& value, std::uint32_t input,
-                    std::uint64_t line, std::string_view key) {
+void write_constant(std::string& packed, const Field& value, const EventRecord& record,
+                    std::string_view key) {
   bool same = value.is_string && value.text == key;
   packed.push_back(same ? kSameAsKey : value.is_string ? kString : kOther);
-  store<std::uint32_t>(packed, input);
-  store<std::uint64_t>(packed, line);
+  store<std::uint32_t>(packed, record.input);
+  store<std::uint64_t>(packed, record.line);
+  store<std::uint8_t>(packed, record.has_sequence ? 1 : 0);
+  store<std::int64_t>(packed, record.sequence);
   store<std::uint32_t>(packed, same ? 0 : static_cast<std::uint32_t>(value.text.size()));
   if (!same) packed.append(value.text);
 }
@@ -323,9 +330,7 @@ void Engine::add(EventRecord& record) {
                   std::to_string(plan_.invocation.sequence_start);
       findings_.add(Rule::fp004, std::move(v));
     } else {
-      Violation v = violation(record, record.role ? record.role->flow : -1);
-      v.message = "sequence " + std::to_string(record.sequence) + " occurs more than once";
-      findings_.add(Rule::fp003, std::move(v));
+      findings_.add(Rule::fp003, duplicate(invocation, record));
     }
     process(invocation, record);
   } else {
@@ -334,6 +339,18 @@ void Engine::add(EventRecord& record) {
     }
     invocation.buffer->emplace(record.sequence, record);
   }
+}
+
+// FP003 for a record whose sequence was processed before; `at` names the first too when it is the
+// last one processed (arriving in order, or drained from the buffer).
+Violation Engine::duplicate(const Invocation& invocation, const EventRecord& record) const {
+  Violation v = violation(record, record.role ? record.role->flow : -1);
+  if (invocation.processed_any && invocation.last_sequence == record.sequence) {
+    v.at.push_back(
+        location(invocation.last_input, invocation.last_line, true, invocation.last_sequence));
+  }
+  v.message = "sequence " + std::to_string(record.sequence) + " occurs more than once";
+  return v;
 }
 
 void Engine::drain_ready(Invocation& invocation) {
@@ -349,13 +366,7 @@ void Engine::drain_ready(Invocation& invocation) {
     if (record.sequence == invocation.next_sequence) {
       ++invocation.next_sequence;
     } else {
-      Violation v = violation(record, record.role ? record.role->flow : -1);
-      if (invocation.processed_any && invocation.last_sequence == record.sequence) {
-        v.at.push_back(
-            location(invocation.last_input, invocation.last_line, true, invocation.last_sequence));
-      }
-      v.message = "sequence " + std::to_string(record.sequence) + " occurs more than once";
-      findings_.add(Rule::fp003, std::move(v));
+      findings_.add(Rule::fp003, duplicate(invocation, record));
     }
     process(invocation, record);
   }
@@ -446,12 +457,12 @@ void Engine::process(Invocation& invocation, const EventRecord& record) {
       if (first.state == kAbsent) {
         std::string& entry = constant_scratch_;
         entry.clear();
-        write_constant(entry, value, record.input, record.line, key);
+        write_constant(entry, value, record, key);
         invocation.constants.replace(first.begin, first.end - first.begin, entry);
         at = first.begin + entry.size();
       } else if (first.text != value.text || (first.state != kOther) != value.is_string) {
         Violation v = violation(record, record.role ? record.role->flow : -1);
-        v.at.push_back(location(first.input, first.line, false, 0));
+        v.at.push_back(location(first.input, first.line, first.has_sequence, first.sequence));
         v.message = plan_.invocation_constant[c] + " changed from " + display(first) + " to " +
                     value.display() + " within one invocation";
         findings_.add(Rule::fp007, std::move(v));

@@ -171,6 +171,7 @@ class Engine {
                     std::int64_t sequence) const;
   Location location(const EventRecord& record) const;
   Violation violation(const EventRecord& record, int flow) const;
+  Violation duplicate(const Invocation& invocation, const EventRecord& record) const;
   std::string where(const EventRecord& record) const;
   /// The invocation with this key, or -1.
   std::int64_t find(std::string_view key) const;

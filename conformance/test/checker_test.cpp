@@ -518,6 +518,11 @@ TEST(Envelope, DuplicateSequenceTakesPartInFlowChecks) {
   events.insert(events.begin() + 4, events[3]);
   Report report = run(example_plan(), events);
   EXPECT_EQ(rules(report), (std::set<std::string>{"FP003", "FP104"}));
+  // Arriving in order, the first of the two is known: `at` names both (lines 4 and 5).
+  const Violation* twice = first(report, "FP003");
+  ASSERT_EQ(twice->at.size(), 2u);
+  EXPECT_EQ(twice->at[0].line, 4u);
+  EXPECT_EQ(twice->at[1].line, 5u);
 }
 
 TEST(Envelope, GapAtTheStartVersusInTheMiddle) {
@@ -570,7 +575,11 @@ TEST(Envelope, ConstantPropertyComparedCanonically) {
   Report report = run(plan, events);
   EXPECT_TRUE(rules(report).count("FP007"));  // flags changed from ["--yes"] to null
   const Violation* v = first(report, "FP007");
-  EXPECT_EQ(v->at.size(), 2u);
+  ASSERT_EQ(v->at.size(), 2u);
+  // Both events are named, in input order, with their sequences: where the first value was seen
+  // and the change (before session 7 the first had no sequence).
+  EXPECT_EQ(v->at[0].sequence, std::optional<std::int64_t>(1));
+  EXPECT_EQ(v->at[1].sequence, std::optional<std::int64_t>(3));
   EXPECT_NE(v->message.find("flags changed from [\"--yes\"] to null"), std::string::npos)
       << v->message;
   for (const auto& violation : report.violations) {
