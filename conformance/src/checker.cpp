@@ -592,7 +592,8 @@ Report Checker::Impl::finish() {
     }
   }
 
-  // Waivers.
+  // Waivers: the first that matches a violation gives its `why`; every one that matches is used
+  // (a waiver behind a broader one still matches, so it is not "unused").
   std::vector<Violation>& violations = findings.violations();
   std::vector<bool> used(plan.waivers.size(), false);
   for (Violation& v : violations) {
@@ -601,10 +602,11 @@ Report Checker::Impl::finish() {
       if (waiver.rule != v.rule) continue;
       if (waiver.flow && (!v.flow || *v.flow != *waiver.flow)) continue;
       if (waiver.event && (!v.event || *v.event != *waiver.event)) continue;
-      v.waived = true;
-      v.waiver_why = waiver.why;
+      if (!v.waived) {
+        v.waived = true;
+        v.waiver_why = waiver.why;
+      }
       used[w] = true;
-      break;
     }
   }
   for (std::size_t w = 0; w < plan.waivers.size(); ++w) {

@@ -824,6 +824,17 @@ TEST(Policy, WaiversUsedAndUnused) {
   EXPECT_EQ(report.summary.errors, 0u);
   ASSERT_EQ(report.unused_waivers.size(), 1u);
   EXPECT_EQ(report.unused_waivers[0].rule, "FP104");
+  // A waiver behind a broader one that matches first still matches: the first gives the `why`,
+  // and neither is unused (before session 7 the second was warned about as matching nothing).
+  plan = plan_with([](json& p) {
+    p["waivers"] =
+        json::array({{{"rule", "FP108"}, {"why", "any flow"}},
+                     {{"rule", "FP108"}, {"flow", "application_create"}, {"why", "this flow"}}});
+  });
+  report = run(plan, events);
+  ASSERT_EQ(report.violations.size(), 1u);
+  EXPECT_EQ(report.violations[0].waiver_why, "any flow");
+  EXPECT_TRUE(report.unused_waivers.empty());
   // A waiver for another flow does not apply.
   plan = plan_with([](json& p) {
     p["waivers"] = json::array({{{"rule", "FP108"}, {"flow", "auth"}, {"why", "other"}}});
