@@ -246,6 +246,14 @@ TEST_F(Cli, UnusableCommandLinesExitTwo) {
   const auto duplicate =
       flowproof({"check", "--plan", plan, "--report", "json=a", "--report", "json=b", events});
   EXPECT_THAT(duplicate.err, HasSubstr("more than once"));
+  // Two formats to one file (the same text, or the same file by another name) are refused: the
+  // second report would replace the first without a word.
+  const auto one_file = flowproof({"check", "--plan", plan, "--report", "json=same.out", "--report",
+                                   "markdown=./same.out", events});
+  EXPECT_EQ(one_file.status, 2);
+  EXPECT_THAT(one_file.err,
+              HasSubstr("--report markdown=./same.out: ./same.out is also the path of the json "
+                        "report"));
   const auto unknown = flowproof({"check", "--plan", plan, "--report", "pdf=a.pdf", events});
   EXPECT_THAT(unknown.err, HasSubstr("unknown format \"pdf\""));
   const auto zero = flowproof({"gen", "--plan", plan, "--events", "0"});

@@ -37,6 +37,21 @@ bool split_pair(const std::string& text, std::string& key, std::string& value) {
   return true;
 }
 
+// Whether two paths name one file: the same text, or the same file once `.`, `..` and symbolic
+// links are resolved (the file need not exist yet).
+bool same_file(const std::string& a, const std::string& b) {
+  if (a == b) return true;
+  std::error_code error;
+  auto resolved = [&](const std::string& path) {
+    const auto absolute = std::filesystem::absolute(path, error);
+    return error ? absolute : std::filesystem::weakly_canonical(absolute, error);
+  };
+  const auto resolved_a = resolved(a);
+  if (error) return false;
+  const auto resolved_b = resolved(b);
+  return !error && resolved_a == resolved_b;
+}
+
 int usage_error(const std::string& message) {
   std::cerr << "flowproof: " << message << "\n";
   return exit_unusable;
@@ -87,6 +102,13 @@ int run_check(const CheckCommand& command) {
     }
     if (!reports.emplace(format, path).second) {
       return usage_error("--report " + spec + ": format \"" + format + "\" given more than once");
+    }
+    // Two reports to one file: the second would replace the first without a word.
+    for (const auto& [other, other_path] : reports) {
+      if (other != format && path != "-" && other_path != "-" && same_file(path, other_path)) {
+        return usage_error("--report " + spec + ": " + path + " is also the path of the " + other +
+                           " report");
+      }
     }
     to_stdout += path == "-";
   }
