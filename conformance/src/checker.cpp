@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <sstream>
 #include <unordered_map>
 
@@ -374,7 +375,10 @@ struct Checker::Impl final : detail::ReaderSink {
                                 detail::append_canonical(value, text);
                                 return text;
                               }() +
-                              " at " + order_pointer->text() + " that is not an integer"
+                              " at " + order_pointer->text() +
+                              (detail::integer_out_of_range(value)
+                                   ? " that is out of range (beyond a 64-bit signed integer)"
+                                   : " that is not an integer")
                         : json_quoted(event.name) + " has no order value " + order_pointer->text();
         findings.add(Rule::fp002, std::move(v));
         return;
@@ -446,9 +450,14 @@ struct Checker::Impl final : detail::ReaderSink {
       if (flow.duration) {
         fill_property(slots.duration, record.duration);
         if (record.duration.present) {
-          if (auto ms = detail::integer_value(wanted_values[slots.duration])) {
+          const simdjson::dom::element value = wanted_values[slots.duration];
+          if (auto ms = detail::integer_value(value)) {
             record.duration_is_integer = true;
             record.duration_ms = *ms;
+          } else if (detail::integer_out_of_range(value) && value.get_double().value() > 0) {
+            // 1e20: an integer, past any max_ms (reported so, not as "not an integer")
+            record.duration_is_integer = true;
+            record.duration_ms = std::numeric_limits<std::int64_t>::max();
           }
         }
       }

@@ -717,8 +717,8 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
       report(Rule::fp108,
              rule.property + " " + record.duration.display() + " is not a non-negative integer");
     } else if (record.duration_ms > rule.max_ms) {
-      report(Rule::fp108, rule.property + " " + std::to_string(record.duration_ms) +
-                              " exceeds max_ms " + std::to_string(rule.max_ms));
+      report(Rule::fp108, rule.property + " " + record.duration.display() + " exceeds max_ms " +
+                              std::to_string(rule.max_ms));
     } else if (has_instance && instance.has_timestamp && record.has_timestamp) {
       std::int64_t span = record.timestamp - instance.timestamp;
       if (record.duration_ms > span + rule.tolerance_ms) {

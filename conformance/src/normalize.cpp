@@ -302,6 +302,19 @@ std::optional<std::int64_t> integer_value(simdjson::dom::element value) {
   }
 }
 
+bool integer_out_of_range(simdjson::dom::element value) {
+  switch (value.type()) {
+    case simdjson::dom::element_type::UINT64:
+      return value.get_uint64().value_unsafe() > static_cast<std::uint64_t>(INT64_MAX);
+    case simdjson::dom::element_type::DOUBLE: {
+      const double d = value.get_double().value_unsafe();
+      return std::isfinite(d) && std::floor(d) == d && std::fabs(d) >= 9.2e18;
+    }
+    default:
+      return false;
+  }
+}
+
 void append_json_string(std::string_view text, std::string& out) {
   out.push_back('"');
   for (char c : text) {

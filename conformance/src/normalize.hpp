@@ -120,6 +120,9 @@ class TimestampReader {
 
 /// An integer, accepting integer-valued floats such as 120.0; nullopt for anything else.
 std::optional<std::int64_t> integer_value(simdjson::dom::element value);
+/// Whether a number is integer-valued but outside int64 (18446744073709551615, 1e20): an integer,
+/// so a message says "out of range" rather than "not an integer".
+bool integer_out_of_range(simdjson::dom::element value);
 
 /// Appends the canonical JSON of a value (minified, integer-valued numbers as integers, object
 /// keys sorted) so that equal JSON values compare equal as text.

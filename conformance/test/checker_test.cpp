@@ -464,6 +464,15 @@ TEST(Envelope, OrderValueMustBeAnInteger) {
   EXPECT_TRUE(rules(run(example_plan(), events)).count("FP002"));
   events[4] = with(events[4], "sequence", 5.0);  // integer-valued float is an integer
   EXPECT_TRUE(run(example_plan(), events).violations.empty());
+  // An integer beyond int64 is FP002 too, and the message says why.
+  events[4] = with(events[4], "sequence", 9223372036854775808ULL);
+  const Report huge = run(example_plan(), events);
+  ASSERT_NE(first(huge, "FP002"), nullptr);
+  EXPECT_THAT(first(huge, "FP002")->message,
+              HasSubstr("9223372036854775808 at /properties/sequence that is out of range"));
+  events[4] = with(events[4], "sequence", 5.5);
+  EXPECT_THAT(first(run(example_plan(), events), "FP002")->message,
+              HasSubstr("that is not an integer"));
 }
 
 TEST(Envelope, NumericInvocationKeysAreStringified) {
@@ -723,6 +732,13 @@ TEST(Flows, DurationToleranceBoundary) {
   EXPECT_EQ(rules(with_duration(-1)), std::set<std::string>{"FP108"});
   EXPECT_EQ(rules(with_duration("2200")), std::set<std::string>{"FP108"});
   EXPECT_EQ(rules(with_duration(86'400'001)), std::set<std::string>{"FP108"});
+  // An integer past int64 is an integer that exceeds max_ms, not "not an integer".
+  const Report huge = with_duration(1e20);
+  ASSERT_EQ(rules(huge), std::set<std::string>{"FP108"});
+  EXPECT_THAT(first(huge, "FP108")->message,
+              HasSubstr("duration_ms 1e+20 exceeds max_ms 86400000"));
+  EXPECT_THAT(first(with_duration(-1e20), "FP108")->message,
+              HasSubstr("is not a non-negative integer"));
   // Unparseable timestamps: no span comparison.
   auto events = create_completed();
   events[3] = with(events[3], "duration_ms", 9000);
