@@ -13,6 +13,7 @@
 #include <flowproof/conformance/rules.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <limits>
 #include <sstream>
@@ -593,10 +594,19 @@ Report Checker::Impl::finish() {
           found != options.severity_overrides.end()) {
         severity = found->second;
       }
+      // The minimum as given (shortest round-trip form); the ratio to six digits unless rounding
+      // would make it look no lower than the minimum (0.25 "below" 0.2500001).
+      auto shortest = [](double value) {
+        char buffer[32];
+        return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+      };
+      std::ostringstream six;
+      six << ratio;
+      const std::string ratio_text =
+          std::stod(six.str()) < *options.min_coverage ? six.str() : shortest(ratio);
       Violation v;
-      std::ostringstream message;
-      message << "coverage " << ratio << " is below the required minimum " << *options.min_coverage;
-      v.message = message.str();
+      v.message = "coverage " + ratio_text + " is below the required minimum " +
+                  shortest(*options.min_coverage);
       findings.add(Rule::fp202, severity, std::move(v));
     }
   }

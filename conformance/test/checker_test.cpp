@@ -917,6 +917,13 @@ TEST(Policy, MinCoverageThreshold) {
   ASSERT_EQ(report.violations.size(), 1u);
   EXPECT_EQ(report.violations[0].rule, "FP202");
   EXPECT_NE(report.violations[0].message.find("below the required minimum 0.9"), std::string::npos);
+  // Just above the ratio: both numbers are shown precisely enough to tell them apart.
+  options.min_coverage = report.coverage_ratio() + 1e-9;
+  const std::string close = run(example_plan(), create_completed(), options).violations[0].message;
+  const std::string ratio_text = close.substr(9, close.find(' ', 9) - 9);  // "coverage R is ..."
+  const std::string minimum_text = close.substr(close.rfind(' ') + 1);
+  EXPECT_LT(std::stod(ratio_text), std::stod(minimum_text)) << close;
+  EXPECT_EQ(std::stod(minimum_text), *options.min_coverage) << close;
   options.min_coverage = 0.01;
   EXPECT_TRUE(run(example_plan(), create_completed(), options).passed());
 }
