@@ -708,6 +708,12 @@ void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, st
     problem("event \"" + std::string(view_.name) +
             "\" has both `event_type` (Amplitude) and `event` (Segment): it is read as an "
             "Amplitude event, and its Segment members (`event`, `properties`) are not read");
+  } else if (top->has(TopMembers::kEventType) && top->has(TopMembers::kProperties)) {
+    // Amplitude's properties are `event_properties`: a producer that wrote Segment's name would
+    // have every property ignored without a word.
+    problem("event \"" + std::string(view_.name) +
+            "\" (Amplitude, `event_type`) has a Segment `properties` member, which is not read: "
+            "an Amplitude event's properties are `event_properties`");
   }
   if (view_.has_properties &&
       view_.properties.get_object().value_unsafe().size() > limits_.max_properties) {

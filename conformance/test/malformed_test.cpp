@@ -283,6 +283,25 @@ TEST(MalformedDecisions, AnEventWithBothNamesSaysWhatIsNotRead) {
                         "(`event`, `properties`) are not read"));
 }
 
+// An Amplitude event with Segment's `properties` instead of `event_properties`: the event is read
+// (with no properties) and the line says that member is not read (before session 7 silently).
+TEST(MalformedDecisions, AnAmplitudeEventWithSegmentPropertiesSaysWhatIsNotRead) {
+  Checker checker(example_plan());
+  checker.add_text(
+      "mixed.jsonl",
+      R"({"event_type":"Command Invoked","properties":{"invocation_id":"i","sequence":1,"command":"c"}})"
+      "\n"
+      R"({"event_type":"Command Invoked","event_properties":{"invocation_id":"j","sequence":1,"command":"c"}})"
+      "\n");
+  const Report report = checker.finish();
+  EXPECT_EQ(report.summary.events, 2u);
+  ASSERT_EQ(fp001_lines(report), std::vector<std::uint64_t>{1});
+  EXPECT_THAT(fp001_messages(report)[0],
+              HasSubstr("event \"Command Invoked\" (Amplitude, `event_type`) has a Segment "
+                        "`properties` member, which is not read: an Amplitude event's properties "
+                        "are `event_properties`"));
+}
+
 // The message names the member that is wrong: a `type` that is not a string is not "no name", and
 // `properties: null` is not an object (it is not taken as absent).
 TEST(MalformedDecisions, TypeAndPropertiesOfTheWrongKindAreNamed) {
