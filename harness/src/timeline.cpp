@@ -3,24 +3,32 @@
 
 namespace flowproof::harness {
 
+std::string timeline_label(const std::vector<Event>& events, std::size_t index,
+                           const TimelineOptions& options) {
+  std::string out;
+  const nlohmann::json& properties = events.at(index).properties;
+  const bool has_properties = properties.is_object() && !options.sequence_property.empty();
+  auto sequence = has_properties ? properties.find(options.sequence_property) : properties.end();
+  if (has_properties && sequence != properties.end()) {
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "#" + std::string.
+    out += '#';
+    out += sequence->is_string() ? sequence->get<std::string>() : sequence->dump();
+  } else {
+    out += '@';
+    out += std::to_string(index + 1);
+  }
+  return out;
+}
+
 std::string format_timeline(const std::vector<Event>& events, const TimelineOptions& options) {
   if (events.empty()) return options.indent + "(no events recorded)\n";
   std::string out;
-  std::size_t position = 0;
-  for (const Event& event : events) {
-    ++position;
+  for (std::size_t index = 0; index < events.size(); ++index) {
+    const Event& event = events[index];
     out += options.indent;
+    out += timeline_label(events, index, options);
     const nlohmann::json& properties = event.properties;
     const bool has_properties = properties.is_object();
-    auto sequence = has_properties ? properties.find(options.sequence_property) : properties.end();
-    if (has_properties && sequence != properties.end() && !options.sequence_property.empty()) {
-      // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "#" + std::string.
-      out += '#';
-      out += sequence->is_string() ? sequence->get<std::string>() : sequence->dump();
-    } else {
-      out += '@';
-      out += std::to_string(position);
-    }
     out += ' ';
     if (event.type == EventType::identify) {
       out += "identify ";

@@ -12,6 +12,7 @@ namespace flowproof::harness {
 namespace {
 
 using ::testing::DescribeMatcher;
+using ::testing::Ge;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
@@ -144,7 +145,52 @@ TEST_F(MatchersTest, TerminalIsAndEndedWith) {
   EXPECT_THAT(explain(TerminalIs(flow, TerminalKind::aborted, "cancelled"), events[2]),
               HasSubstr("whose reason is \"declined_terms\""));
   EXPECT_EQ(DescribeMatcher<const Event&>(TerminalIs(flow, TerminalKind::failed, "api::Quota")),
-            "is the failed terminal \"Create Failed\" with error_class \"api::Quota\"");
+            "is the failed terminal \"Create Failed\" with error_class that is equal to "
+            "\"api::Quota\"");
+  // The detail may be any string matcher.
+  EXPECT_THAT(events, EndedWith(flow, TerminalKind::aborted, ::testing::StartsWith("declined")));
+  EXPECT_THAT(
+      explain(TerminalIs(flow, TerminalKind::aborted, ::testing::EndsWith("led")), events[2]),
+      HasSubstr("whose reason is \"declined_terms\""));
+}
+
+// JsonNumber and JsonInteger check the JSON type first: Ge(0) alone compares a nlohmann::json,
+// which orders every string and array above every number, so it matches "oops".
+TEST_F(MatchersTest, JsonNumberAndJsonIntegerRefuseOtherTypes) {
+  Event event;
+  event.properties = {{"duration_ms", "oops"}, {"ratio", 0.5}, {"whole", 120.0}, {"ms", 120}};
+  EXPECT_THAT(event, HasProperty("duration_ms", Ge(0)));  // why the two matchers exist
+  EXPECT_THAT(event, Not(HasProperty("duration_ms", JsonNumber(Ge(0)))));
+  EXPECT_THAT(explain(HasProperty("duration_ms", JsonInteger(Ge(0))), event),
+              HasSubstr("which is not a JSON number (it is a string)"));
+  EXPECT_THAT(event, HasProperty("ratio", JsonNumber(::testing::Lt(1.0))));
+  EXPECT_THAT(explain(HasProperty("ratio", JsonInteger(Ge(0))), event),
+              HasSubstr("which is not an integer within 64 bits (it is 0.5)"));
+  EXPECT_THAT(event, HasProperty("whole", JsonInteger(120)));  // 120.0 is an integer
+  EXPECT_THAT(event, HasProperty("ms", JsonInteger(Ge(0))));
+  EXPECT_THAT(event, Not(HasProperty("ms", JsonInteger(Ge(121)))));
+  event.properties["ms"] = -1;
+  EXPECT_THAT(event, Not(HasProperty("ms", JsonInteger(Ge(0)))));
+  EXPECT_EQ(DescribeMatcher<const nlohmann::json&>(JsonInteger(Ge(0))),
+            "is an integer that is >= 0");
+}
+
+// Messages name events by their timeline label — "#" and the sequence number, "@" and the position
+// without one — so a message and the timeline under it agree (before session 7 a message said
+// "event #2" for the event the timeline showed as "#4", after client.clear() for instance).
+TEST_F(MatchersTest, MessagesNameEventsAsTheTimelineDoes) {
+  std::vector<Event> later(events.begin() + 1, events.end());  // sequences 2 and 3 at 1 and 2
+  const std::string why = explain(EndedWith(create_flow(), TerminalKind::completed), later);
+  EXPECT_THAT(why, HasSubstr("(event #3, \"Create Aborted\") doesn't match"));
+  EXPECT_THAT(why, HasSubstr("\n  #3 Create Aborted"));
+  std::vector<Event> reversed = {later[1], later[0]};
+  EXPECT_THAT(explain(HasExactlyOneTerminal(create_flow()), reversed),
+              HasSubstr("whose terminal (event #3) comes before \"Create Started\" (event #2)"));
+  for (Event& event : reversed) event.properties.erase("sequence");
+  EXPECT_THAT(explain(HasExactlyOneTerminal(create_flow()), reversed),
+              HasSubstr("whose terminal (event @1) comes before \"Create Started\" (event @2)"));
+  EXPECT_EQ(timeline_label(reversed, 1), "@2");
+  EXPECT_EQ(timeline_label(later, 0), "#2");
 }
 
 // Inside a failing Not(...) the matcher's match is the explanation: it names what matched and,

@@ -23,7 +23,10 @@
 #include <gmock/gmock.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <type_traits>
@@ -175,6 +178,66 @@ class JsonStringMatcher : public testing::MatcherInterface<const nlohmann::json&
   testing::Matcher<const std::string&> text_;
 };
 
+// What a JSON value is, for "which is not a JSON number (it is a string)".
+inline const char* json_kind(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "a boolean";
+    case nlohmann::json::value_t::string:
+      return "a string";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    default:
+      return "a number";
+  }
+}
+
+// A JSON number as T: any number as a double (JsonNumber), or an integer — integer-valued floats
+// such as 120.0 included, as the checker counts them — within std::int64_t (JsonInteger).
+template <class T>
+class JsonNumberMatcher : public testing::MatcherInterface<const nlohmann::json&> {
+ public:
+  explicit JsonNumberMatcher(testing::Matcher<T> number) : number_(std::move(number)) {}
+  bool MatchAndExplain(const nlohmann::json& value,
+                       testing::MatchResultListener* listener) const override {
+    if (!value.is_number()) {
+      *listener << "which is not a JSON number (it is " << json_kind(value) << ")";
+      return false;
+    }
+    if constexpr (std::is_same_v<T, double>) {
+      return number_.MatchAndExplain(value.get<double>(), listener);
+    } else {
+      std::int64_t integer = 0;
+      if (value.is_number_integer() &&
+          !(value.is_number_unsigned() && value.get<std::uint64_t>() > INT64_MAX)) {
+        integer = value.get<std::int64_t>();
+      } else if (const double d = value.get<double>();
+                 value.is_number_float() && std::floor(d) == d && std::fabs(d) < 9.2e18) {
+        integer = static_cast<std::int64_t>(d);
+      } else {
+        *listener << "which is not an integer within 64 bits (it is " << value.dump() << ")";
+        return false;
+      }
+      return number_.MatchAndExplain(integer, listener);
+    }
+  }
+  void DescribeTo(std::ostream* os) const override {
+    *os << (std::is_same_v<T, double> ? "is a JSON number that " : "is an integer that ");
+    number_.DescribeTo(os);
+  }
+  void DescribeNegationTo(std::ostream* os) const override {
+    *os << (std::is_same_v<T, double> ? "is not a JSON number that " : "is not an integer that ");
+    number_.DescribeTo(os);
+  }
+
+ private:
+  testing::Matcher<T> number_;
+};
+
 class ContainsEventMatcher : public testing::MatcherInterface<const Events&> {
  public:
   explicit ContainsEventMatcher(testing::Matcher<const std::string&> name)
@@ -183,7 +246,8 @@ class ContainsEventMatcher : public testing::MatcherInterface<const Events&> {
                        testing::MatchResultListener* listener) const override {
     for (std::size_t i = 0; i < events.size(); ++i) {
       if (events[i].type == EventType::track && name_.Matches(events[i].name)) {
-        *listener << "whose event #" << i + 1 << " \"" << events[i].name << "\" matches";
+        *listener << "whose event " << timeline_label(events, i) << " \"" << events[i].name
+                  << "\" matches";
         print_timeline(events, listener);  // shown by a failing Not(ContainsEvent(...))
         return true;
       }
@@ -215,13 +279,15 @@ class TerminalOfMatcher : public testing::MatcherInterface<const Events&> {
     if (found.size() == 1) {
       testing::StringMatchResultListener inner;
       if (terminal_.MatchAndExplain(events[found[0]], &inner)) {
-        *listener << "whose terminal of flow \"" << flow_.id << "\" (event #" << found[0] + 1
-                  << ", \"" << events[found[0]].name << "\") matches";
+        *listener << "whose terminal of flow \"" << flow_.id << "\" (event "
+                  << timeline_label(events, found[0]) << ", \"" << events[found[0]].name
+                  << "\") matches";
         print_timeline(events, listener);  // shown by a failing Not(...)
         return true;
       }
-      *listener << "whose terminal of flow \"" << flow_.id << "\" (event #" << found[0] + 1
-                << ", \"" << events[found[0]].name << "\") doesn't match";
+      *listener << "whose terminal of flow \"" << flow_.id << "\" (event "
+                << timeline_label(events, found[0]) << ", \"" << events[found[0]].name
+                << "\") doesn't match";
       // The inner explanation may carry its own one-line timeline; keep only its first line.
       const std::string text = inner.str();
       const std::string first_line = text.substr(0, text.find('\n'));
@@ -261,9 +327,9 @@ class HasExactlyOneTerminalMatcher : public testing::MatcherInterface<const Even
     }
     const std::vector<std::size_t> found = terminals_of(flow_, events);
     if (starts == 1 && found.size() == 1 && found[0] > started) {
-      *listener << "which has \"" << flow_.started << "\" (event #" << started + 1
-                << ") and one terminal, \"" << events[found[0]].name << "\" (event #"
-                << found[0] + 1 << ")";
+      *listener << "which has \"" << flow_.started << "\" (event "
+                << timeline_label(events, started) << ") and one terminal, \""
+                << events[found[0]].name << "\" (event " << timeline_label(events, found[0]) << ")";
       print_timeline(events, listener);  // shown by a failing Not(...)
       return true;
     }
@@ -273,8 +339,9 @@ class HasExactlyOneTerminalMatcher : public testing::MatcherInterface<const Even
       *listener << "which has " << found.size() << " terminal events of flow \"" << flow_.id
                 << "\"";
     } else {
-      *listener << "whose terminal (event #" << found[0] + 1 << ") comes before \"" << flow_.started
-                << "\" (event #" << started + 1 << ")";
+      *listener << "whose terminal (event " << timeline_label(events, found[0])
+                << ") comes before \"" << flow_.started << "\" (event "
+                << timeline_label(events, started) << ")";
     }
     print_timeline(events, listener);
     return false;
@@ -294,14 +361,15 @@ class HasExactlyOneTerminalMatcher : public testing::MatcherInterface<const Even
 
 class TerminalIsMatcher : public testing::MatcherInterface<const Event&> {
  public:
-  TerminalIsMatcher(FlowDefinition flow, TerminalKind kind, std::string detail, bool has_detail)
-      : flow_(std::move(flow)), kind_(kind), detail_(std::move(detail)), has_detail_(has_detail) {}
+  TerminalIsMatcher(FlowDefinition flow, TerminalKind kind,
+                    std::optional<testing::Matcher<const std::string&>> detail)
+      : flow_(std::move(flow)), kind_(kind), detail_(std::move(detail)) {}
   bool MatchAndExplain(const Event& event, testing::MatchResultListener* listener) const override {
     const std::string expected = event_for(flow_, kind_);
     if (expected.empty() || event.name != expected) {
       *listener << "which is \"" << event.name << "\", not the " << kind_name(kind_)
                 << " terminal \"" << expected << "\"";
-    } else if (!has_detail_) {
+    } else if (!detail_) {
       *listener << "which is the " << kind_name(kind_) << " terminal";
       return true;
     } else if (kind_ == TerminalKind::completed) {
@@ -311,7 +379,9 @@ class TerminalIsMatcher : public testing::MatcherInterface<const Event&> {
     } else {
       const std::string& key = detail_key();
       auto it = event.properties.is_object() ? event.properties.find(key) : event.properties.end();
-      if (it != event.properties.end() && it->is_string() && *it == detail_) {
+      testing::StringMatchResultListener inner;
+      if (it != event.properties.end() && it->is_string() &&
+          detail_->MatchAndExplain(it->get_ref<const std::string&>(), &inner)) {
         *listener << "whose " << key << " is " << it->dump();
         return true;
       }
@@ -331,16 +401,18 @@ class TerminalIsMatcher : public testing::MatcherInterface<const Event&> {
   }
   void describe(std::ostream* os, const char* verb) const {
     *os << verb << " the " << kind_name(kind_) << " terminal \"" << event_for(flow_, kind_) << "\"";
-    if (has_detail_ && kind_ == TerminalKind::completed) {
-      *os << " with a detail \"" << detail_ << "\" (which a completed terminal never has)";
-    } else if (has_detail_) {
-      *os << " with " << detail_key() << " \"" << detail_ << "\"";
+    if (detail_ && kind_ == TerminalKind::completed) {
+      *os << " with a detail that ";
+      detail_->DescribeTo(os);
+      *os << " (which a completed terminal never has)";
+    } else if (detail_) {
+      *os << " with " << detail_key() << " that ";
+      detail_->DescribeTo(os);
     }
   }
   FlowDefinition flow_;
   TerminalKind kind_;
-  std::string detail_;
-  bool has_detail_;
+  std::optional<testing::Matcher<const std::string&>> detail_;  ///< none: any detail
 };
 
 template <class T>
@@ -390,6 +462,19 @@ inline testing::Matcher<const nlohmann::json&> JsonString(
   return testing::MakeMatcher(new matchers_detail::JsonStringMatcher(std::move(text)));
 }
 
+/// Matches a JSON value that is a number matching `number` as a double: `JsonNumber(Ge(0))`.
+/// (`Ge(0)` alone compares a nlohmann::json, which orders every string above every number.)
+inline testing::Matcher<const nlohmann::json&> JsonNumber(testing::Matcher<double> number) {
+  return testing::MakeMatcher(new matchers_detail::JsonNumberMatcher<double>(std::move(number)));
+}
+
+/// Matches a JSON value that is an integer (120 or 120.0, within int64) matching `integer`:
+/// `HasProperty("duration_ms", JsonInteger(Ge(0)))`.
+inline testing::Matcher<const nlohmann::json&> JsonInteger(testing::Matcher<std::int64_t> integer) {
+  return testing::MakeMatcher(
+      new matchers_detail::JsonNumberMatcher<std::int64_t>(std::move(integer)));
+}
+
 /// Matches a recording holding at least one track event whose name matches name.
 inline testing::Matcher<const std::vector<Event>&> ContainsEvent(
     testing::Matcher<const std::string&> name) {
@@ -411,16 +496,17 @@ inline testing::Matcher<const std::vector<Event>&> HasExactlyOneTerminal(FlowDef
 /// Matches the Event of flow's terminal of the given kind.
 inline testing::Matcher<const Event&> TerminalIs(FlowDefinition flow, TerminalKind kind) {
   return testing::MakeMatcher(
-      new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::string(), false));
+      new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::nullopt));
 }
 
-/// Matches flow's terminal of the given kind whose detail is as given: the reason (aborted) or the
-/// error class (failed). A completed terminal has no detail: with TerminalKind::completed this
-/// never matches, and says so.
+/// Matches flow's terminal of the given kind whose detail — the reason (aborted) or the error
+/// class (failed) — equals `detail` or matches it (any string matcher: EndsWith("QuotaExceeded")).
+/// A completed terminal has no detail: with TerminalKind::completed this never matches, and says
+/// so.
 inline testing::Matcher<const Event&> TerminalIs(FlowDefinition flow, TerminalKind kind,
-                                                 std::string detail) {
+                                                 testing::Matcher<const std::string&> detail) {
   return testing::MakeMatcher(
-      new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::move(detail), true));
+      new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::move(detail)));
 }
 
 /// Matches a recording whose one terminal of flow is of the given kind:
@@ -432,9 +518,8 @@ inline testing::Matcher<const std::vector<Event>&> EndedWith(const FlowDefinitio
 
 /// Matches a recording whose one terminal of flow is of the given kind and detail:
 /// TerminalOf(flow, TerminalIs(flow, kind, detail)).
-inline testing::Matcher<const std::vector<Event>&> EndedWith(const FlowDefinition& flow,
-                                                             TerminalKind kind,
-                                                             std::string detail) {
+inline testing::Matcher<const std::vector<Event>&> EndedWith(
+    const FlowDefinition& flow, TerminalKind kind, testing::Matcher<const std::string&> detail) {
   return TerminalOf(flow, TerminalIs(flow, kind, std::move(detail)));
 }
 

@@ -27,4 +27,10 @@ struct TimelineOptions {
 /// "(no events recorded)" for an empty recording. Every line ends in '\n'.
 std::string format_timeline(const std::vector<Event>& events, const TimelineOptions& options = {});
 
+/// The label format_timeline gives events[index]: "#" and its sequence number, or "@" and its
+/// position from 1 when it has none. Failure messages name events by it, so a message and the
+/// timeline under it agree.
+std::string timeline_label(const std::vector<Event>& events, std::size_t index,
+                           const TimelineOptions& options = {});
+
 }  // namespace flowproof::harness
