@@ -3,8 +3,9 @@
 // minimal case whose outcome changes between re-runs is reported as flaky).
 //
 //   // in a test file, at namespace scope: one GoogleTest test per saved script
+//   // (run: the FunnelRun that drives the product, expectations: its FunnelExpectations)
 //   static const std::size_t corpus_tests = flowproof::properties::register_corpus_tests(
-//       "CreateCorpus", CORPUS_DIR, [] { return load_plan(PLAN); }, "application_create", run);
+//       "CreateCorpus", CORPUS_DIR, [] { return load_plan(PLAN); }, run, expectations);
 //
 //   // or in one test
 //   for (const CorpusEntry& entry : load_corpus(CORPUS_DIR)) {
