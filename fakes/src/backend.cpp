@@ -302,8 +302,10 @@ OutcomeQueue ScriptedBackend::on(std::string operation) {
 
 std::string ScriptedBackend::verify() const {
   std::string problems = outcomes_.verify();
-  if (problems.empty()) return problems;
-  return "ScriptedBackend " + problems + "transcript:\n" + session().transcript_text();
+  // A session of its own cannot be verified by the test: its script errors are reported here.
+  const std::string errors = owned_session ? owned_session->script_errors() : std::string();
+  if (problems.empty() && errors.empty()) return problems;
+  return "ScriptedBackend " + errors + problems + "transcript:\n" + session().transcript_text();
 }
 
 }  // namespace flowproof::fakes

@@ -323,8 +323,10 @@ ScriptedPrompter& ScriptedPrompter::end_of_input(QuestionMatch expect) {
 
 std::string ScriptedPrompter::verify() const {
   std::string problems = answers_.verify();
-  if (problems.empty()) return problems;
-  return "ScriptedPrompter " + problems + "transcript:\n" + session().transcript_text();
+  // A session of its own cannot be verified by the test: its script errors are reported here.
+  const std::string errors = owned_session ? owned_session->script_errors() : std::string();
+  if (problems.empty() && errors.empty()) return problems;
+  return "ScriptedPrompter " + errors + problems + "transcript:\n" + session().transcript_text();
 }
 
 }  // namespace flowproof::fakes

@@ -87,6 +87,7 @@ struct FakeSession::State {
   std::vector<Scheduled> scheduled;
   InterruptSource* source = nullptr;
   std::vector<TranscriptEntry> transcript;
+  std::vector<std::string> script_errors;  ///< the first line of each ScriptError fail() raised
 };
 
 FakeSession::FakeSession() : FakeSession(FakeClock::Options{}) {}
@@ -192,7 +193,23 @@ void FakeSession::end_input(std::size_t number) {
 }
 
 void FakeSession::fail(const std::string& message) const {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->script_errors.push_back(message.substr(0, message.find('\n')));
+  }
   throw ScriptError(message + "\ntranscript so far:\n" + transcript_text());
+}
+
+std::string FakeSession::script_errors() const {
+  std::lock_guard lock(state_->mutex);
+  const std::vector<std::string>& errors = state_->script_errors;
+  if (errors.empty()) return {};
+  std::string text = std::to_string(errors.size()) +
+                     (errors.size() == 1 ? " ScriptError was" : " ScriptErrors were") +
+                     " raised during the run; a product that catches every exception hides it "
+                     "from the test, and its flow reports it as its own failure:\n";
+  for (const std::string& error : errors) text += "  " + error + "\n";
+  return text;
 }
 
 void FakeSession::sleep(std::chrono::nanoseconds duration, std::string what) {
@@ -226,7 +243,7 @@ std::size_t FakeSession::call_count() const {
 }
 
 std::string FakeSession::verify() const {
-  std::string problems;
+  std::string problems = script_errors();
   {
     std::lock_guard lock(state_->mutex);
     for (const auto& scheduled : state_->scheduled) {

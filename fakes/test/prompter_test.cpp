@@ -81,6 +81,32 @@ TEST(ScriptedPrompter, UnexpectedPromptShowsPromptPositionAndTranscript) {
             HasSubstr("#2 prompt:confirm \"Accept the terms?\"")));
 }
 
+// A product that catches every exception swallows the ScriptError (and its flow records it as its
+// own Failed): verify() reports it again, so the test still fails — from the prompter when it owns
+// its session, and from the session when the fakes share one.
+TEST(ScriptedPrompter, AScriptErrorTheProductSwallowedIsReportedByVerify) {
+  auto swallowing_product = [](FakePrompter& prompter) {
+    try {
+      prompter.confirm("Accept the terms?", false);
+    } catch (...) {  // a product's "report and exit 1"
+    }
+  };
+  ScriptedPrompter own;
+  swallowing_product(own);
+  EXPECT_THAT(own.verify(), AllOf(HasSubstr("1 ScriptError was raised during the run"),
+                                  HasSubstr("unexpected prompt: confirm \"Accept the terms?\"")));
+
+  FakeSession session;
+  ScriptedPrompter shared(session);
+  shared.yes();
+  swallowing_product(shared);
+  EXPECT_EQ(shared.verify(), "");  // its script was used up; the shared session reports nothing
+  EXPECT_EQ(session.script_errors(), "");
+  swallowing_product(shared);  // a second prompt: the script has no step left
+  EXPECT_THAT(session.verify(), HasSubstr("1 ScriptError was raised during the run"));
+  EXPECT_THAT(session.script_errors(), HasSubstr("unexpected prompt"));
+}
+
 TEST(ScriptedPrompter, WrongKindNamesBothSides) {
   ScriptedPrompter prompter;
   prompter.yes().yes();

@@ -107,7 +107,11 @@ class FakeSession {
   std::string transcript_text() const;
   /// Number of fake calls so far.
   std::size_t call_count() const;
-  /// Empty when every scheduled interruption was delivered; otherwise says which were not.
+  /// Every ScriptError fail() raised so far, one line each; empty when none. A product that
+  /// catches every exception swallows them, so verify() reports them again.
+  std::string script_errors() const;
+  /// Empty when every scheduled interruption was delivered and no ScriptError was raised;
+  /// otherwise says which were not, and what was raised.
   std::string verify() const;
 
  private:
