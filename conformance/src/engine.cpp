@@ -123,13 +123,13 @@ enum ConstantState : char { kAbsent = 0, kString = 1, kOther = 2, kSameAsKey = 3
 
 struct StoredConstant {
   ConstantState state = kAbsent;
-  std::uint32_t input = 0;
-  std::uint64_t line = 0;
-  bool has_sequence = false;
-  std::int64_t sequence = 0;
+  std::size_t origin = 0;  ///< where its input, line and sequence are (read only for a finding)
   std::string_view text;
   std::size_t begin = 0, end = 0;  ///< its bytes in the packed string
 };
+
+// A stored constant's input (4 bytes), line (8), whether it has a sequence (1) and sequence (8).
+constexpr std::size_t kOriginSize = 4 + 8 + 1 + 8;
 
 template <typename T>
 T load(const std::string& packed, std::size_t& at) {
@@ -149,10 +149,8 @@ StoredConstant read_constant(const std::string& packed, std::size_t& at, std::st
   out.begin = at;
   out.state = static_cast<ConstantState>(packed[at++]);
   if (out.state != kAbsent) {
-    out.input = load<std::uint32_t>(packed, at);
-    out.line = load<std::uint64_t>(packed, at);
-    out.has_sequence = load<std::uint8_t>(packed, at) != 0;
-    out.sequence = load<std::int64_t>(packed, at);
+    out.origin = at;
+    at += kOriginSize;
     auto size = load<std::uint32_t>(packed, at);
     out.text = out.state == kSameAsKey ? key : std::string_view(packed.data() + at, size);
     at += size;
@@ -462,7 +460,12 @@ void Engine::process(Invocation& invocation, const EventRecord& record) {
         at = first.begin + entry.size();
       } else if (first.text != value.text || (first.state != kOther) != value.is_string) {
         Violation v = violation(record, record.role ? record.role->flow : -1);
-        v.at.push_back(location(first.input, first.line, first.has_sequence, first.sequence));
+        std::size_t origin = first.origin;
+        const auto input = load<std::uint32_t>(invocation.constants, origin);
+        const auto line = load<std::uint64_t>(invocation.constants, origin);
+        const bool has_sequence = load<std::uint8_t>(invocation.constants, origin) != 0;
+        v.at.push_back(
+            location(input, line, has_sequence, load<std::int64_t>(invocation.constants, origin)));
         v.message = plan_.invocation_constant[c] + " changed from " + display(first) + " to " +
                     value.display() + " within one invocation";
         findings_.add(Rule::fp007, std::move(v));

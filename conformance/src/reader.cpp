@@ -197,6 +197,7 @@ struct LineShape {
 
 LineShape line_shape(const TopMembers& top) {
   LineShape shape;
+  if (!top.has(TopMembers::kBatch) && !top.has(TopMembers::kEvents)) return shape;  // one event
   if (top.has(TopMembers::kBatch)) {
     shape.list = "batch";
   } else if (!top.has(TopMembers::kEventType) && top.has(TopMembers::kEvents)) {
