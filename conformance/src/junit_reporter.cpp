@@ -29,10 +29,12 @@ struct Suite {
   std::size_t failures = 0, skipped = 0;
 };
 
+// One finding per line: a newline inside its data (an invocation id, an input's name) is shown
+// as \u000A, so an input cannot make one finding read as two.
 std::string finding_line(const Report& report, const Violation& v) {
   std::string line = report_detail::where(v) + ": " + v.message;
   if (v.invocation) line += " " + report_detail::invocation_note(report, v);
-  return line + "\n";
+  return report_detail::printable(line) + "\n";
 }
 
 // The suite a finding belongs to: its flow for flow and coverage rules, `input` otherwise.

@@ -6,6 +6,7 @@
 
 #include <flowproof/harness/output_file.hpp>
 
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <mutex>
@@ -171,77 +172,47 @@ std::string counts_text(std::uint64_t sum, const std::map<std::string, std::uint
 
 namespace {
 
-bool is_control(unsigned char byte) { return byte < 0x20 || byte == 0x7F; }
-
-// `prefix` and the byte as two upper-case hex digits: \u0001, \xFF.
-void append_hex_escape(std::string& out, std::string_view prefix, unsigned char byte) {
+// `prefix` and `code` as upper-case hex digits, at least `digits` of them: \u0001, \u202E, \xFF.
+void append_hex_escape(std::string& out, std::string_view prefix, std::uint32_t code, int digits) {
   static constexpr char hex[] = "0123456789ABCDEF";
   out += prefix;
-  out += hex[byte >> 4];
-  out += hex[byte & 0xF];
+  int shown = digits;
+  while (shown < 8 && (code >> (4 * shown)) != 0) ++shown;
+  for (int d = shown - 1; d >= 0; --d) out += hex[(code >> (4 * d)) & 0xF];
 }
 
-// One byte as printable() shows it.
-void append_printable(std::string& out, char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if (is_control(byte)) {
-    append_hex_escape(out, "\\u00", byte);
-  } else {
-    out += c;
-  }
+// Code points that change how text around them reads without being seen: C1 controls, the
+// bidirectional embeddings, overrides and isolates (and the marks), the line and paragraph
+// separators, and the non-characters U+FFFE/U+FFFF (which XML cannot carry).
+bool is_invisible(std::uint32_t code) {
+  return (code >= 0x80 && code <= 0x9F) || code == 0x061C || code == 0x200E || code == 0x200F ||
+         (code >= 0x202A && code <= 0x202E) || (code >= 0x2066 && code <= 0x2069) ||
+         code == 0x2028 || code == 0x2029 || code == 0xFFFE || code == 0xFFFF;
 }
 
-}  // namespace
-
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) append_printable(out, c);
-  return out;
-}
-
-// Escapes text for XML 1.0 (and HTML) content and attributes. Characters XML cannot carry at all
-// (controls other than tab/newline/return, U+FFFE/U+FFFF) and bytes that are not UTF-8 become
-// visible escapes such as \u0001 or \xFF, so nothing an input contains can make the report
-// unreadable.
-std::string markup(std::string_view text) {
+// Walks text as UTF-8 and writes it for a report, whatever the input holds: an ASCII character
+// goes to `ascii(out, text, i)` (the character is text[i]; its neighbours give the context), which
+// writes it in the format's own way and returns true, or returns false to have it written as is
+// (or, for a control, as \u0001); a well-formed multi-byte
+// character is copied unless it is invisible (is_invisible: then \u202E); a byte that is not
+// UTF-8 is \xFF. So an input can neither drive a terminal nor disguise or break a document.
+template <class Ascii>
+std::string escape_text(std::string_view text, Ascii&& ascii) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c < 0x80) {
-      switch (c) {
-        case '&':
-          out += "&amp;";
-          break;
-        case '<':
-          out += "&lt;";
-          break;
-        case '>':
-          out += "&gt;";
-          break;
-        case '"':
-          out += "&quot;";
-          break;
-        case '\'':
-          out += "&apos;";
-          break;
-        case '\t':
-          out += "&#9;";
-          break;
-        case '\n':
-          out += "&#10;";
-          break;
-        case '\r':
-          out += "&#13;";
-          break;
-        default:
-          append_printable(out, static_cast<char>(c));
+      if (!ascii(out, text, i)) {
+        if (c < 0x20 || c == 0x7F) {
+          append_hex_escape(out, "\\u", c, 4);
+        } else {
+          out += static_cast<char>(c);
+        }
       }
       ++i;
       continue;
     }
-    // A multi-byte sequence: copy it when it is well-formed UTF-8 of an XML character.
     std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
     if (c > 0xF4) length = 0;
     std::uint32_t code = length == 2 ? c & 0x1F : length == 3 ? c & 0x0F : c & 0x07;
@@ -251,53 +222,118 @@ std::string markup(std::string_view text) {
       valid = (next & 0xC0) == 0x80;
       code = (code << 6) | (next & 0x3F);
     }
-    if (valid) {
-      valid = !(length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF) ||
-                                code == 0xFFFE || code == 0xFFFF)) &&
+    if (valid) {  // no overlong forms, surrogates or code points past U+10FFFF
+      valid = !(length == 3 && (code < 0x800 || (code >= 0xD800 && code <= 0xDFFF))) &&
               !(length == 4 && (code < 0x10000 || code > 0x10FFFF));
     }
-    if (valid) {
-      out.append(text.substr(i, length));
+    if (!valid) {
+      append_hex_escape(out, "\\x", c, 2);
+      ++i;
+    } else if (is_invisible(code)) {
+      append_hex_escape(out, "\\u", code, 4);
       i += length;
     } else {
-      append_hex_escape(out, "\\x", c);
-      ++i;
+      out.append(text.substr(i, length));
+      i += length;
     }
   }
   return out;
 }
 
-// Text for a table cell or inline prose: pipes and backticks escaped, newlines flattened, and
-// angle brackets neutralised so an input cannot inject HTML into the rendered comment.
-std::string markdown_cell(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '|':
-        out += "\\|";
-        break;
-      case '`':
-        out += "\\`";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
+}  // namespace
+
+std::string printable(std::string_view text) {
+  return escape_text(text, [](std::string&, std::string_view, std::size_t) { return false; });
+}
+
+// Escapes text for XML 1.0 (and HTML) content and attributes: the five markup characters as
+// entities, tab, newline and return as character references, and everything else as
+// escape_text() writes it.
+std::string markup(std::string_view text) {
+  return escape_text(text, [](std::string& out, std::string_view in, std::size_t i) {
+    switch (in[i]) {
+      case '&':
+        out += "&amp;";
+        return true;
       case '<':
         out += "&lt;";
-        break;
+        return true;
       case '>':
         out += "&gt;";
-        break;
+        return true;
+      case '"':
+        out += "&quot;";
+        return true;
+      case '\'':
+        out += "&apos;";
+        return true;
+      case '\t':
+        out += "&#9;";
+        return true;
+      case '\n':
+        out += "&#10;";
+        return true;
+      case '\r':
+        out += "&#13;";
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+// Text for a table cell or inline prose, shown as it is and never rendered: a backslash escapes
+// each character that could start a construct inline — code (`), emphasis and strikethrough
+// (*, ~, and _ unless inside a word, where it cannot), links and images ([ ]), entities (&), table
+// cells (|), GFM's autolinks (the : of "://", any @, the . after "www") and the backslash itself;
+// angle brackets are entities (no HTML); newlines become spaces; everything else is written as
+// escape_text() writes it. Cells never start a line, so #, - and 1. need nothing.
+std::string markdown_cell(std::string_view text) {
+  return escape_text(text, [](std::string& out, std::string_view in, std::size_t i) {
+    const char c = in[i];
+    auto word = [&](std::size_t at) {
+      return at < in.size() && std::isalnum(static_cast<unsigned char>(in[at])) != 0;
+    };
+    bool escape = false;
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        return true;
+      case '>':
+        out += "&gt;";
+        return true;
       case '\n':
       case '\r':
         out += ' ';
+        return true;
+      case '\\':
+      case '`':
+      case '*':
+      case '~':
+      case '[':
+      case ']':
+      case '&':
+      case '|':
+      case '@':
+        escape = true;
+        break;
+      case '_':
+        escape = !(i > 0 && word(i - 1) && word(i + 1));
+        break;
+      case ':':
+        escape = in.substr(i + 1, 2) == "//";
+        break;
+      case '.':
+        escape = i > 0 && (in[i - 1] == 'w' || in[i - 1] == 'W');
         break;
       default:
-        append_printable(out, c);  // not printable(): no string per byte
+        break;
     }
-  }
-  return out;
+    if (!escape) return false;
+    out += '\\';
+    out += c;
+    return true;
+  });
 }
 
 std::string plural(std::uint64_t count, std::string_view noun) {

@@ -9,6 +9,7 @@ namespace flowproof::conformance {
 namespace {
 
 using report_detail::counts_text;
+using report_detail::printable;
 using report_detail::total;
 
 class TextReporter : public Reporter {
@@ -18,7 +19,8 @@ class TextReporter : public Reporter {
   void write(const Report& report, std::ostream& out) const override {
     const Summary& s = report.summary;
     out << paint(report.passed() ? green : red, report.passed() ? "PASS" : "FAIL") << "  plan "
-        << report.plan_name << "  (" << report.tool_name << ' ' << report.tool_version << ")\n";
+        << printable(report.plan_name) << "  (" << report.tool_name << ' ' << report.tool_version
+        << ")\n";
     out << "  " << s.inputs << (s.inputs == 1 ? " input, " : " inputs, ") << s.lines << " lines, "
         << s.events << " events, " << s.skipped << " skipped, " << s.malformed << " malformed, ";
     if (s.blank != 0) out << s.blank << " blank, ";  // so every line read is accounted for
@@ -36,16 +38,17 @@ class TextReporter : public Reporter {
             std::string line = report_detail::where(v) + "  " + v.message;
             if (v.waived) line += "  [waived: " + v.waiver_why + "]";
             if (v.invocation) line += "  " + report_detail::invocation_note(report, v);
-            out << "    " << report_detail::printable(line) << '\n';
+            out << "    " << printable(line) << '\n';
           });
       if (hidden) out << "    ... and " << hidden << " more\n";
     }
 
     if (!report.flows.empty()) out << "\nFlows\n";
     for (const auto& [flow, o] : report.flows) {
-      out << "  " << flow << ": " << o.instances << " instances, " << o.completed
-          << " completed, aborted " << counts_text(total(o.aborted), o.aborted) << ", failed "
-          << counts_text(total(o.failed), o.failed) << ", " << o.open << " open\n";
+      out << "  " << printable(flow) << ": " << o.instances << " instances, " << o.completed
+          << " completed, aborted " << printable(counts_text(total(o.aborted), o.aborted))
+          << ", failed " << printable(counts_text(total(o.failed), o.failed)) << ", " << o.open
+          << " open\n";
     }
 
     bool any_gap = false;
@@ -57,16 +60,18 @@ class TextReporter : public Reporter {
             << " of outcomes; not observed\n";
         any_gap = true;
       }
-      out << "  " << flow << ":";
-      for (std::size_t i = 0; i < gaps.size(); ++i) out << (i ? ", " : " ") << gaps[i];
+      out << "  " << printable(flow) << ":";
+      for (std::size_t i = 0; i < gaps.size(); ++i) out << (i ? ", " : " ") << printable(gaps[i]);
       out << '\n';
     }
     if (!any_gap && !report.coverage.empty()) out << "\nCoverage 100% of outcomes\n";
 
     for (const Waiver& waiver : report.unused_waivers) {
-      out << paint(yellow, "warning") << ": unused waiver " << waiver.pointer << " (" << waiver.rule
-          << (waiver.flow ? " flow " + *waiver.flow : "")
-          << (waiver.event ? " event " + *waiver.event : "") << "): " << waiver.why << '\n';
+      out << paint(yellow, "warning") << ": "
+          << printable("unused waiver " + waiver.pointer + " (" + waiver.rule +
+                       (waiver.flow ? " flow " + *waiver.flow : "") +
+                       (waiver.event ? " event " + *waiver.event : "") + "): " + waiver.why)
+          << '\n';
     }
   }
 

@@ -337,8 +337,64 @@ TEST(MarkdownReporter, MatchesGoldenFile) {
 
 TEST(MarkdownReporter, EscapesTableCells) {
   const std::string md = render("markdown", sample_report());
-  EXPECT_THAT(md, HasSubstr("dial \\`tcp\\` \\| &lt;refused&gt;"));
+  EXPECT_THAT(md, HasSubstr("dial \\`tcp\\` \\| &lt;refused&gt; \\& \\u0001gone"));
   EXPECT_THAT(md, HasSubstr("| application_create | 2 | 0 | 1 (declined_terms 1) | 0 | 1 |"));
+}
+
+// Data is shown as written, never rendered: no image, link, autolink, emphasis or entity can come
+// from an input (before session 7 `![x](url)` in an event name put an image into the comment).
+TEST(MarkdownReporter, DataMakesNoImageLinkEmphasisOrEntity) {
+  Report report = sample_report();
+  report.violations[0].message =
+      "![x](https://e.example/t.png) [click](https://e.example/l) **b** _e_ ~s~ "
+      "https://e.example/bare www.e.example a@b.example &amp; # h";
+  const std::string md = render("markdown", report);
+  EXPECT_THAT(md,
+              HasSubstr("!\\[x\\](https\\://e.example/t.png) \\[click\\](https\\://e.example/l) "
+                        "\\*\\*b\\*\\* \\_e\\_ \\~s\\~ https\\://e.example/bare www\\.e.example "
+                        "a\\@b.example \\&amp; # h"));
+  // Inside a word an underscore cannot emphasise, so names stay readable in the raw text.
+  EXPECT_THAT(md, HasSubstr("| application_create |"));
+}
+
+// What changes how text reads without being seen — C1 controls, bidirectional overrides, line
+// separators — and bytes that are not UTF-8 are shown as escapes in every human format.
+TEST(Reporters, ShowInvisibleCharactersAndBadBytesAsEscapes) {
+  Report report = sample_report();
+  report.violations[0].message = "admin\u202Egnp.exe line\u2028break c1\u0085 bad\xFF";
+  for (const char* format : {"text", "markdown", "html", "junit"}) {
+    const std::string out = render(format, report);
+    EXPECT_THAT(out, HasSubstr("\\u202E")) << format;
+    EXPECT_THAT(out, HasSubstr("\\u2028")) << format;
+    EXPECT_THAT(out, HasSubstr("\\u0085")) << format;
+    EXPECT_THAT(out, HasSubstr("\\xFF")) << format;
+    EXPECT_THAT(out, Not(HasSubstr("\u202E"))) << format;
+  }
+}
+
+// Every piece of data in the text report goes through printable(): a reason, a step, a flow or
+// plan name or a waiver's why cannot drive the terminal (before session 7 only the findings did).
+TEST(TextReporter, NoRawControlFromAnyData) {
+  Report report = sample_report();
+  report.plan_name = "plan\x1b]0;title\x07";
+  report.flows.begin()->second.aborted = {{"\x1b[2Jwiped", 1}};
+  report.coverage[1].second.reasons = {{"\x1b[31mred", false}};
+  report.unused_waivers[0].why = "why\r\x1b[K";
+  const std::string text = render("text", report);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\r'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr("plan\\u001B]0;title\\u0007"));
+  EXPECT_THAT(text, HasSubstr("\\u001B[2Jwiped 1"));
+}
+
+// One finding, one line of the failure text: a newline in an invocation id is \u000A there.
+TEST(JunitReporter, ANewlineInDataCannotForgeAFindingLine) {
+  Report report = sample_report();
+  report.violations[2].invocation = "a)\nevents.jsonl:7: FORGED (invocation b";
+  const std::string xml = render("junit", report);
+  EXPECT_THAT(xml, HasSubstr("invocation a)\\u000Aevents.jsonl:7: FORGED"));
+  EXPECT_EQ(xml_problem(xml), "");
 }
 
 TEST(MarkdownReporter, ShowsOnlyTheFirstFindingsOfEachRule) {
