@@ -112,8 +112,10 @@ std::vector<CoverageMatrix> coverage_matrix(const Report& report) {
             row.name = name;
             row.outcome = outcome_prefix + name;
             row.reached = seen;
+            // (The outcomes count a missing or non-string detail under "": a declared "" that
+            // was never observed has none of its own.)
             auto count = counts.find(name);
-            row.count = count == counts.end() ? 0 : count->second;
+            row.count = count == counts.end() || !seen ? 0 : count->second;
             const std::string key = terminal + ":" + name;
             add_reachers(
                 report, flow, [&](const std::string& outcome) { return outcome == key; }, row);

@@ -629,11 +629,13 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   // Which invocations reached each outcome (the first few), for the coverage matrix.
   {
     std::string& outcome = outcome_;  // reused: no allocation per terminal
+    // "aborted:R" / "failed:S" when the reason or step is a string; the bare kind otherwise, so
+    // a missing detail is not taken for a declared "" step in the coverage matrix.
     outcome.assign(to_string(kind));
-    if (kind == TerminalKind::aborted) {
+    if (kind == TerminalKind::aborted && record.reason.present && record.reason.is_string) {
       outcome += ':';
       outcome += reason;
-    } else if (kind == TerminalKind::failed) {
+    } else if (kind == TerminalKind::failed && record.step.present && record.step.is_string) {
       outcome += ':';
       outcome += step;
     }

@@ -907,6 +907,22 @@ TEST(Policy, OnlyTheEmptyStringCoversADeclaredEmptyStep) {
   EXPECT_TRUE(
       ended_with(aborted, {{"step", "terms"}, {"reason", "cancelled"}}).reasons.at("cancelled"));
   EXPECT_FALSE(ended_with(aborted, {{"step", "terms"}, {"reason", true}}).reasons.at("cancelled"));
+  // The coverage matrix agrees: the declared "" row is unreached, with no count and no tests.
+  auto events = create_completed();
+  events[3] = event(failed, 4, {{"duration_ms", 100}, {"error_class", "*url.Error"}}, 106);
+  const Report report = run(plan, events);
+  std::size_t rows = 0;
+  for (const CoverageMatrix& matrix : coverage_matrix(report)) {
+    if (matrix.flow != "application_create") continue;
+    for (const CoverageRow& row : matrix.rows) {
+      if (row.kind != CoverageRow::Kind::step || !row.name.empty()) continue;
+      ++rows;
+      EXPECT_FALSE(row.reached);
+      EXPECT_EQ(row.count, 0u);
+      EXPECT_TRUE(row.invocations.empty());
+    }
+  }
+  EXPECT_EQ(rows, 1u);
 }
 
 TEST(Policy, MinCoverageThreshold) {
