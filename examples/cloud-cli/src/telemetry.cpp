@@ -5,6 +5,7 @@
 #include "cloud_cli/zoo.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <array>
@@ -129,16 +130,26 @@ class HandRolledClient final : public InvocationClient {
 void zoo::end_process_on_sigint() { process_ended = true; }
 #endif
 
+// A send bounds itself, as TransportClient needs (its destructor waits for a send in progress):
+// the file is opened without blocking — a FIFO nobody reads fails at once (ENXIO) instead of
+// waiting for a reader forever — and a write that cannot proceed waits at most kWriteStall for
+// room before the batch is given up as lost.
 bool JsonLinesFileTransport::send(const std::vector<harness::Event>& batch) {
+  constexpr int kWriteStall = 250;  // milliseconds without progress before giving up
   const std::string lines = harness::to_json_lines(batch);
   // O_APPEND and a single write keep lines of concurrent processes from interleaving.
-  const int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  const int fd =
+      ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK, 0644);
   if (fd < 0) return false;
   std::size_t written = 0;
   while (written < lines.size()) {
     const ssize_t n = ::write(fd, lines.data() + written, lines.size() - written);
     if (n < 0) {
       if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        pollfd room{.fd = fd, .events = POLLOUT, .revents = 0};
+        if (::poll(&room, 1, kWriteStall) > 0) continue;
+      }
       break;
     }
     written += static_cast<std::size_t>(n);

@@ -5,6 +5,11 @@
 #include "cloud_cli/simulation.hpp"
 #include "cloud_cli/terminal.hpp"
 
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 
@@ -84,6 +89,25 @@ TEST_F(TerminalTest, FileTransportAppendsJsonLines) {
     ++count;
   }
   EXPECT_EQ(count, 3);
+  std::filesystem::remove(path);
+}
+
+// A FIFO nobody reads (`--telemetry-file` on a named pipe whose reader is gone): the send fails
+// at once instead of blocking in open() for a reader that never comes — and with it the client's
+// destructor, and the program's exit. (Were it to block, this test would hang and time out.)
+TEST_F(TerminalTest, FileTransportToAFifoWithoutAReaderFailsInsteadOfBlocking) {
+  const std::filesystem::path path =
+      std::filesystem::temp_directory_path() / ("cloud_cli_fifo_" + invocation_id);
+  std::filesystem::remove(path);
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0) << std::strerror(errno);
+  JsonLinesFileTransport transport(path);
+  harness::Event event{.name = "Command Invoked", .properties = {{"sequence", 1}}};
+  EXPECT_FALSE(transport.send({event}));
+  {
+    harness::TransportClient client(transport);
+    client.track("Command Invoked");
+    client.close(std::chrono::milliseconds(0));
+  }  // the destructor waits for the send in progress, which fails at once
   std::filesystem::remove(path);
 }
 

@@ -107,8 +107,9 @@ class Transport {
 };
 
 /// A production-style client: enriches, queues, and sends batches through a Transport on a
-/// background thread. flush() and close() wait at most their deadline, so an unreachable endpoint
-/// never delays exit.
+/// background thread. flush() and close() wait at most their deadline; the destructor waits for a
+/// send in progress, so exit is bounded when Transport::send bounds itself (a timeout, no blocking
+/// open).
 class TransportClient final : public EnrichingClient {
  public:
   struct Stats {
