@@ -41,7 +41,31 @@ double Report::coverage_ratio() const {
   return total == 0 ? 1.0 : static_cast<double>(covered) / static_cast<double>(total);
 }
 
+nlohmann::json violation_json(const Violation& v) {
+  nlohmann::json at = nlohmann::json::array();
+  for (const Location& location : v.at) at.push_back(location_json(location));
+  nlohmann::json item = {{"rule", v.rule},
+                         {"name", v.name},
+                         {"severity", std::string(to_string(v.severity))},
+                         {"waived", v.waived},
+                         {"invocation", optional_text(v.invocation)},
+                         {"flow", optional_text(v.flow)},
+                         {"event", optional_text(v.event)},
+                         {"at", std::move(at)},
+                         {"message", v.message}};
+  if (v.waived) item["why"] = v.waiver_why;
+  return item;
+}
+
 nlohmann::json to_json(const Report& report) {
+  nlohmann::json out = to_json_without_violations(report);
+  nlohmann::json violations = nlohmann::json::array();
+  for (const Violation& v : report.violations) violations.push_back(violation_json(v));
+  out["violations"] = std::move(violations);
+  return out;
+}
+
+nlohmann::json to_json_without_violations(const Report& report) {
   nlohmann::json out = nlohmann::json::object();
   out["flowproof_report"] = 1;
   out["tool"] = {{"name", report.tool_name}, {"version", report.tool_version}};
@@ -62,23 +86,6 @@ nlohmann::json to_json(const Report& report) {
                      {"violations", rule.violations}});
   }
   out["rules"] = std::move(rules);
-  nlohmann::json violations = nlohmann::json::array();
-  for (const Violation& v : report.violations) {
-    nlohmann::json at = nlohmann::json::array();
-    for (const Location& location : v.at) at.push_back(location_json(location));
-    nlohmann::json item = {{"rule", v.rule},
-                           {"name", v.name},
-                           {"severity", std::string(to_string(v.severity))},
-                           {"waived", v.waived},
-                           {"invocation", optional_text(v.invocation)},
-                           {"flow", optional_text(v.flow)},
-                           {"event", optional_text(v.event)},
-                           {"at", std::move(at)},
-                           {"message", v.message}};
-    if (v.waived) item["why"] = v.waiver_why;
-    violations.push_back(std::move(item));
-  }
-  out["violations"] = std::move(violations);
   nlohmann::json flows = nlohmann::json::object();
   for (const auto& [id, outcomes] : report.flows) {
     flows[id] = {{"instances", outcomes.instances},

@@ -250,6 +250,19 @@ TEST(JsonReporter, MatchesGoldenFile) {
   expect_golden("report.json", render("json", sample_report()));
 }
 
+// The reporter writes the findings one at a time, byte for byte as the whole document would be.
+TEST(JsonReporter, WritesExactlyWhatToJsonDumps) {
+  auto whole = [](const Report& report) {
+    return to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  };
+  Report report = sample_report();
+  report.violations[0].message = "bad \xff utf-8";
+  EXPECT_EQ(render("json", report), whole(report));
+  report.violations.clear();
+  EXPECT_EQ(render("json", report), whole(report));
+  EXPECT_EQ(render("json", Report()), whole(Report()));
+}
+
 TEST(JsonReporter, IsTheJsonReport) {
   const auto json = nlohmann::json::parse(render("json", sample_report()));
   EXPECT_EQ(json, to_json(sample_report()));

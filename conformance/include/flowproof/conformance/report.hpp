@@ -120,5 +120,9 @@ struct Report {
 
 /// The JSON report exactly as report-format.md specifies.
 nlohmann::json to_json(const Report& report);
+/// The same without its `violations` member, and one element of that member: the JSON reporter
+/// writes the findings one at a time, so a run with many holds no second copy of them.
+nlohmann::json to_json_without_violations(const Report& report);
+nlohmann::json violation_json(const Violation& violation);
 
 }  // namespace flowproof::conformance
