@@ -6,6 +6,7 @@
 #include <flowproof/conformance/coverage.hpp>
 
 #include <ostream>
+#include <sstream>
 #include <string>
 
 namespace flowproof::conformance {
@@ -15,11 +16,39 @@ using report_detail::counts_text;
 constexpr auto cell = report_detail::markdown_cell;
 using report_detail::total;
 
+// GitHub refuses a comment over 65,536 characters (and a job summary over 1 MiB); bytes are never
+// fewer than characters, so a report of at most this many bytes always fits.
+constexpr std::size_t kCommentLimit = 65'000;
+// A finding's input, invocation, message or waiver text is cut to this many bytes in a cell.
+constexpr std::size_t kCellLimit = 300;
+
+// The text cut to at most kCellLimit bytes on a character boundary, "…" marking the cut.
+std::string cut(const std::string& text) {
+  if (text.size() <= kCellLimit) return text;
+  std::size_t end = kCellLimit;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
 class MarkdownReporter : public Reporter {
  public:
   explicit MarkdownReporter(const ReporterOptions& options) : options_(options) {}
 
+  // Fits a pull-request comment: when the report would be longer than kCommentLimit, fewer
+  // findings per rule are shown (halved until it fits, down to none), and the report says so.
   void write(const Report& report, std::ostream& out) const override {
+    for (std::size_t shown = options_.max_findings_per_rule;; shown /= 2) {
+      std::ostringstream text;
+      render(report, shown, text);
+      if (text.str().size() <= kCommentLimit || shown == 0) {
+        out << text.str();
+        return;
+      }
+    }
+  }
+
+ private:
+  void render(const Report& report, std::size_t shown, std::ostream& out) const {
     const Summary& s = report.summary;
     out << "## flowproof: " << (report.passed() ? "pass" : "**fail**") << " — plan "
         << cell(report.plan_name) << "\n\n";
@@ -66,21 +95,25 @@ class MarkdownReporter : public Reporter {
     }
 
     if (!report.rules.empty()) out << "\n### Findings\n";
+    if (!report.rules.empty() && shown < options_.max_findings_per_rule) {
+      out << "\n*At most " << shown << " findings of each rule are shown, so that this report fits "
+          << "a pull-request comment; the other reports list them all.*\n";
+    }
     for (const RuleCount& rule : report.rules) {
       out << "\n#### " << cell(rule.id) << " " << cell(rule.name) << " (" << rule.violations
           << ")\n\n| Input | Line | Flow | Invocation | Message |\n|---|---:|---|---|---|\n";
-      const std::size_t hidden = report_detail::each_shown_finding(
-          report, rule.id, options_.max_findings_per_rule, [&](const Violation& v) {
+      const std::size_t hidden =
+          report_detail::each_shown_finding(report, rule.id, shown, [&](const Violation& v) {
             const Location* at = v.at.empty() ? nullptr : &v.at.front();
             std::string invocation = v.invocation.value_or("");
             if (auto it = report.invocation_labels.find(invocation);
                 it != report.invocation_labels.end()) {
               invocation += " (" + it->second + ")";
             }
-            out << "| " << (at ? cell(at->input) : "") << " | "
-                << (at ? std::to_string(at->line) : "") << " | " << cell(v.flow.value_or(""))
-                << " | " << cell(invocation) << " | " << cell(v.message)
-                << (v.waived ? " *(waived: " + cell(v.waiver_why) + ")*" : "") << " |\n";
+            out << "| " << (at ? cell(cut(at->input)) : "") << " | "
+                << (at ? std::to_string(at->line) : "") << " | " << cell(cut(v.flow.value_or("")))
+                << " | " << cell(cut(invocation)) << " | " << cell(cut(v.message))
+                << (v.waived ? " *(waived: " + cell(cut(v.waiver_why)) + ")*" : "") << " |\n";
           });
       if (hidden) out << "\n…and " << hidden << " more.\n";
     }
@@ -88,13 +121,12 @@ class MarkdownReporter : public Reporter {
     if (!report.unused_waivers.empty()) {
       out << "\n### Unused waivers\n\n";
       for (const Waiver& waiver : report.unused_waivers) {
-        out << "- " << cell(waiver.pointer) << " " << cell(waiver.rule) << ": " << cell(waiver.why)
-            << "\n";
+        out << "- " << cell(waiver.pointer) << " " << cell(waiver.rule) << ": "
+            << cell(cut(waiver.why)) << "\n";
       }
     }
   }
 
- private:
   ReporterOptions options_;
 };
 

@@ -416,6 +416,30 @@ TEST(MarkdownReporter, ShowsOnlyTheFirstFindingsOfEachRule) {
   EXPECT_THAT(md, Not(HasSubstr("command started at sequence 1")));
 }
 
+// The Markdown report fits a pull-request comment (GitHub: 65,536 characters): long texts are cut
+// in their cells, and when the findings would still not fit, fewer of each rule are shown.
+TEST(MarkdownReporter, FitsAPullRequestComment) {
+  Report report = sample_report();
+  report.rules.clear();
+  report.violations.clear();
+  for (int r = 0; r < 12; ++r) {
+    const std::string id = "FP9" + std::to_string(10 + r);
+    report.rules.push_back({id, "synthetic", Severity::error, 25});
+    for (int i = 0; i < 25; ++i) {
+      report.violations.push_back(finding(id, "synthetic", Severity::error, std::nullopt, i + 1,
+                                          std::string(2000, 'x') + "é tail"));
+    }
+  }
+  const std::string md = render("markdown", report);
+  EXPECT_LE(md.size(), 65'000u);
+  EXPECT_THAT(md, HasSubstr("*At most 10 findings of each rule are shown"));
+  EXPECT_THAT(md, HasSubstr(std::string(300, 'x') + "…"));
+  EXPECT_THAT(md, Not(HasSubstr("é tail")));
+  EXPECT_THAT(md, HasSubstr("…and 15 more."));
+  // A report that fits is left as it is.
+  EXPECT_THAT(render("markdown", sample_report()), Not(HasSubstr("At most")));
+}
+
 TEST(WriteReportFile, ReplacesTheFileAtomically) {
   const auto dir =
       std::filesystem::temp_directory_path() /
