@@ -395,9 +395,18 @@ std::filesystem::path save_corpus_entry(const std::filesystem::path& dir,
   std::filesystem::create_directories(dir);
   std::string name = entry.id.empty() ? entry.flow : entry.id;
   for (char& c : name) {
-    if (c == '/' || c == '\\' || c == ' ') c = '.';
+    if (c == '/' || c == '\\' || c == ' ' || c == '-') c = '.';  // ('-' would split a gtest filter)
   }
-  const std::filesystem::path path = dir / (name + ".json");
+  // Named by its script too (FNV-1a of the script's JSON), so a second bug the same property finds
+  // gets a file of its own instead of replacing the first one's regression, and the same minimal
+  // script found again rewrites its own file.
+  std::uint64_t hash = 14695981039346656037ull;
+  for (const char c : to_json(entry.script).dump()) {
+    hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  }
+  char digits[9];
+  std::snprintf(digits, sizeof digits, "%08llx", static_cast<unsigned long long>(hash >> 32));
+  const std::filesystem::path path = dir / (name + "_" + digits + ".json");
   const std::string text = to_json(entry).dump(2) + "\n";
   harness::write_output_file(path.string(), [&](std::ostream& out) { out << text; });
   return path;

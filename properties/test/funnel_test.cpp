@@ -233,7 +233,7 @@ TEST_F(Corpus, AFailureIsSavedAndReplaysThroughTheScriptedFakes) {
   const PropertyResult result =
       run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/Saved", dir_.string()));
   ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed);
-  EXPECT_THAT(result.note("corpus"), HasSubstr("Toy.Saved.json"));
+  EXPECT_THAT(result.note("corpus"), HasSubstr("Toy.Saved_"));
 
   const std::vector<CorpusEntry> entries = load_corpus(dir_);
   ASSERT_THAT(entries, SizeIs(1));
@@ -271,15 +271,22 @@ TEST_F(Corpus, AReplayWhoseOutcomeChangesIsFlaky) {
   EXPECT_THAT(replay.to_text(), HasSubstr("FLAKY"));
 }
 
-TEST_F(Corpus, KeepsOneFilePerProperty) {
+// A file per property and minimal script: the same failure found again rewrites its own file, and
+// a second bug the same property finds gets a file of its own (before session 7 it replaced the
+// first bug's regression script).
+TEST_F(Corpus, KeepsOneFilePerPropertyAndScript) {
   run_toy(ToyBug::double_terminal_on_billing, fixed("Toy/One", dir_.string()));
   run_toy(ToyBug::tracks_dry_run, fixed("Toy/Two", dir_.string()));
-  run_toy(ToyBug::tracks_dry_run, fixed("Toy/Two", dir_.string()));  // overwrites its own file
+  run_toy(ToyBug::tracks_dry_run, fixed("Toy/Two", dir_.string()));  // the same file again
+  ASSERT_THAT(load_corpus(dir_), SizeIs(2));
+  run_toy(ToyBug::tracks_dry_run, fixed("Toy/One", dir_.string()));  // another bug, same property
   const std::vector<CorpusEntry> entries = load_corpus(dir_);
-  ASSERT_THAT(entries, SizeIs(2));
-  EXPECT_EQ(entries[0].path.filename(), "Toy.One.json");
-  EXPECT_EQ(entries[1].path.filename(), "Toy.Two.json");
-  EXPECT_EQ(entries[1].id, "Toy/Two");
+  ASSERT_THAT(entries, SizeIs(3));
+  EXPECT_THAT(entries[0].path.filename().string(), StartsWith("Toy.One_"));
+  EXPECT_THAT(entries[1].path.filename().string(), StartsWith("Toy.One_"));
+  EXPECT_NE(entries[0].path, entries[1].path);
+  EXPECT_THAT(entries[2].path.filename().string(), StartsWith("Toy.Two_"));
+  EXPECT_EQ(entries[2].id, "Toy/Two");
 }
 
 TEST(CorpusFiles, AnUnreadableEntryNamesTheMember) {
