@@ -31,6 +31,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::StartsWith;
 
 const conformance::Plan& example_plan() {
   static const conformance::Plan plan = conformance::load_plan(FLOWPROOF_PROPERTIES_EXAMPLE_PLAN);
@@ -318,26 +319,28 @@ TEST_F(ChildProgram, EverySavedScriptOfADirectoryRunsAsATest) {
       example_plan(), "application_create", [](World& w) { terms_only(w, true); },
       terms_expectations(), options);
   ASSERT_EQ(found.verdict, PropertyResult::Verdict::failed) << found.to_text();
-  const std::filesystem::path saved = dir_ / "Terms.Declined.json";
+  const std::filesystem::path saved = found.note("corpus");  // Terms.Declined_<script hash>.json
+  EXPECT_THAT(saved.filename().string(), StartsWith("Terms.Declined_"));
   ASSERT_TRUE(std::filesystem::exists(saved)) << found.to_text();
+  const std::string test = saved.stem().string();
 
   const std::filesystem::path xml_path = dir_ / "report.xml";
   const ChildRun run = run_child(
       dir_, "", "--gtest_filter=ChildCorpus* --gtest_output=xml:" + quote(xml_path.string()));
   // The product still has the bug: its replay fails; the fixed product's replay passes.
   EXPECT_NE(run.status, 0) << run.output;
-  EXPECT_THAT(run.output, HasSubstr("[  FAILED  ] ChildCorpusBuggy.Terms.Declined"));
-  EXPECT_THAT(run.output, HasSubstr("[       OK ] ChildCorpusFixed.Terms.Declined"));
+  EXPECT_THAT(run.output, HasSubstr("[  FAILED  ] ChildCorpusBuggy." + test));
+  EXPECT_THAT(run.output, HasSubstr("[       OK ] ChildCorpusFixed." + test));
   EXPECT_THAT(run.output, HasSubstr("found by Terms/Declined) still fails"));
   EXPECT_THAT(run.output, HasSubstr("expected reason declined_terms"));
   EXPECT_THAT(run.output, HasSubstr("2 tests from 2 test suites ran"));
 
   const std::string xml = read_text(xml_path);
-  const std::string buggy = xml_testcase(xml, "ChildCorpusBuggy", "Terms.Declined");
+  const std::string buggy = xml_testcase(xml, "ChildCorpusBuggy", test);
   ASSERT_FALSE(buggy.empty()) << xml;
   EXPECT_EQ(xml_property(buggy, "flowproof_corpus_file"), saved.string());
   EXPECT_THAT(buggy, HasSubstr("<failure"));
-  const std::string fixed = xml_testcase(xml, "ChildCorpusFixed", "Terms.Declined");
+  const std::string fixed = xml_testcase(xml, "ChildCorpusFixed", test);
   ASSERT_FALSE(fixed.empty()) << xml;
   EXPECT_THAT(fixed, Not(HasSubstr("<failure")));
 }
