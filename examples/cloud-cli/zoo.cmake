@@ -4,6 +4,12 @@
 # generic funnel property catches it. cloud_cli_zoo_none_tests runs the same test against the
 # correct product (cloud_cli_core), which must pass.
 #
+# With CLOUD_CLI_ZOO_SCRIPTED=ON (off by default, so CI builds and runs none of it), also a program
+# cloud_cli_zoo_<defect>_scripted per defect: the example's scripted suite (test/*_test.cpp but the
+# property tests) linked against the variant, to see which scripted tests a bug fails. They are not
+# registered with ctest, since a variant is meant to fail some of them; run one by hand, e.g.
+#   build/examples/cloud-cli/cloud_cli_zoo_racing_sequence_scripted --gtest_brief=1
+#
 # A variant recompiles only the switched sources (CLOUD_CLI_SWITCHED_SOURCES) whose text mentions
 # CLOUD_CLI_DEFECT_IS(<defect>), plus src/zoo.cpp (which names the defect); every other object is
 # the correct product's. Each source is in a variant once, so no symbol is defined twice.
@@ -43,7 +49,28 @@ function(cloud_cli_zoo_test name library)
                      LIBS ${library} flowproof::properties flowproof::conformance)
 endfunction()
 
+option(CLOUD_CLI_ZOO_SCRIPTED "Build the cloud-cli scripted suite against each bug zoo variant" OFF)
+if(CLOUD_CLI_ZOO_SCRIPTED)
+  # The scripted test sources, compiled once and linked against each variant.
+  file(GLOB zoo_scripted_sources CONFIGURE_DEPENDS test/*_test.cpp)
+  list(FILTER zoo_scripted_sources EXCLUDE REGEX "/properties_[^/]*_test\\.cpp$")
+  add_library(cloud_cli_zoo_scripted_objects OBJECT ${zoo_scripted_sources})
+  target_link_libraries(cloud_cli_zoo_scripted_objects PRIVATE cloud_cli_core
+                                                               flowproof::conformance GTest::gmock)
+  target_compile_definitions(cloud_cli_zoo_scripted_objects PRIVATE
+    CLOUD_CLI_PLAN_PATH="${CMAKE_CURRENT_LIST_DIR}/cli.plan.json")
+  flowproof_set_warnings(cloud_cli_zoo_scripted_objects)
+endif()
+function(cloud_cli_zoo_scripted name library)
+  if(CLOUD_CLI_ZOO_SCRIPTED)
+    add_executable(${name} $<TARGET_OBJECTS:cloud_cli_zoo_scripted_objects>)
+    target_link_libraries(${name} PRIVATE ${library} flowproof::conformance GTest::gmock_main)
+    flowproof_set_warnings(${name})
+  endif()
+endfunction()
+
 cloud_cli_zoo_test(cloud_cli_zoo_none_tests cloud_cli_core)
+cloud_cli_zoo_scripted(cloud_cli_zoo_none_scripted cloud_cli_core)
 foreach(defect IN LISTS CLOUD_CLI_DEFECTS)
   set(objects $<TARGET_OBJECTS:cloud_cli_common>)
   set(own_sources src/zoo.cpp)
@@ -66,4 +93,5 @@ foreach(defect IN LISTS CLOUD_CLI_DEFECTS)
   target_compile_definitions(cloud_cli_zoo_${defect} PRIVATE CLOUD_CLI_DEFECT=${defect})
   cloud_cli_product_target(cloud_cli_zoo_${defect})
   cloud_cli_zoo_test(cloud_cli_zoo_${defect}_tests cloud_cli_zoo_${defect})
+  cloud_cli_zoo_scripted(cloud_cli_zoo_${defect}_scripted cloud_cli_zoo_${defect})
 endforeach()

@@ -1,11 +1,16 @@
 // cloud_cli_test.hpp — the fixture every cloud-cli test uses.
 //
 // It wires the product to fakes that share one FakeSession (so prompts, backend calls and waits
-// form one transcript and one fake clock), records telemetry with a RecordingClient built from the
-// product's own client options, and in TearDown proves three things for EVERY test:
+// form one transcript and one fake clock) and tracks through the product's own telemetry path, as
+// main() does: the invocation client (make_invocation_client) enriches every event (base
+// properties, sequence) and hands it to a RecordingClient with the program's delivery options,
+// which adds only ids and timestamps, so the test reads exactly what the program would send. In
+// TearDown it proves four things for EVERY test:
 //   1. the recorded events conform to the tracking plan (the conformance checker, via ConformsTo);
 //   2. the scripted prompter used its whole script;
-//   3. the scripted backend used every outcome queued for it.
+//   3. the scripted backend used every outcome queued for it;
+//   4. the session delivered every scheduled interruption and raised no ScriptError (one the
+//      product caught and swallowed would otherwise go unnoticed).
 //
 //   TEST_F(CloudCliTest, DeclinedTermsAbort) {
 //     prompter.type_text("shop").choose("grow").no("terms");
@@ -57,22 +62,24 @@ class CloudCliTest : public ::testing::Test {
     EXPECT_THAT(events(), conformance::ConformsTo(plan()));
     EXPECT_SCRIPT_DONE(prompter);
     EXPECT_SCRIPT_DONE(backend);
+    EXPECT_SCRIPT_DONE(session);
   }
 
   /// Runs the program's command line against the fakes; returns the exit code.
   int run(const std::vector<std::string>& args) {
     const ParseResult parsed = parse_command_line(args);
     EXPECT_EQ(parsed.kind, ParseResult::Kind::run) << parsed.message;
+    client.reset();  // before the recorder it tracks into
     recording = std::make_unique<harness::RecordingClient>(
-        client_options(invocation_id, parsed.invocation, &session.clock()));
+        delivery_options(invocation_id, &session.clock()));
+    client = make_invocation_client(*recording, invocation_id, parsed.invocation, &session.clock());
     Services services{
-        .client = *recording,
+        .client = *client,
         .prompter = *active_prompter,
         .api = api,
         .waiter = waiter,
         .clock = session.clock(),
-        .app_known =
-            [this](const std::string& app_id) { recording->set_base_property("app_id", app_id); },
+        .app_known = [this](const std::string& app_id) { client->set_app_id(app_id); },
         .out = &output};
     return run_command(parsed.invocation, services);
   }
@@ -115,7 +122,10 @@ class CloudCliTest : public ::testing::Test {
   fakes::ScriptedBackend backend{session};
   fakes::FakeWaiter waiter{session};
   CloudApi api{backend};
+  /// What the program would deliver: every event as the invocation client finished it.
   std::unique_ptr<harness::RecordingClient> recording;
+  /// The product's invocation client of the last run() (tracks into `recording`).
+  std::unique_ptr<InvocationClient> client;
   std::ostringstream output;  // what the user would have seen
   const std::string invocation_id = "0c6d2f8e-4a1b-4c3d-9e8f-7a6b5c4d3e2f";
 

@@ -65,18 +65,21 @@ TEST_F(CommandTest, FlagValuesNeverReachTelemetry) {
   EXPECT_THAT(harness::to_json_lines(events()), ::testing::Not(HasSubstr("secret-project")));
 }
 
-// The product's client options put base properties after the call site's own.
+// The product's invocation client puts base properties after the call site's own.
 TEST_F(CommandTest, BasePropertiesCannotBeOverriddenByACallSite) {
   const ParseResult parsed = parse_command_line({"app", "create"});
-  harness::RecordingClient client(client_options(invocation_id, parsed.invocation));
+  harness::RecordingClient sent(delivery_options(invocation_id));
+  const std::unique_ptr<InvocationClient> forging =
+      make_invocation_client(sent, invocation_id, parsed.invocation);
 
-  client.track("Command Invoked", {{"invocation_id", "forged"},
-                                   {"command", "auth login"},
-                                   {"flags", {"forged"}},
-                                   {"app_id", "app-forged"},
-                                   {"sequence", 99}});
+  forging->track("Command Invoked", {{"invocation_id", "forged"},
+                                     {"command", "auth login"},
+                                     {"flags", {"forged"}},
+                                     {"app_id", "app-forged"},
+                                     {"sequence", 99}});
 
-  const nlohmann::json properties = client.events().at(0).properties;
+  ASSERT_EQ(sent.size(), 1u);
+  const nlohmann::json properties = sent.events().at(0).properties;
   EXPECT_EQ(properties["invocation_id"], invocation_id);
   EXPECT_EQ(properties["command"], "app create");
   EXPECT_EQ(properties["flags"], nullptr);
@@ -137,9 +140,11 @@ TEST_F(CommandTest, FunnelDefinitionsMatchThePlan) {
 // after Started was sent, leaves the funnel open and the command pair unfinished.
 TEST_F(CommandTest, ThePlanCheckCatchesAFunnelLeftOpen) {
   const ParseResult parsed = parse_command_line({"app", "create"});
-  harness::RecordingClient killed(client_options(invocation_id, parsed.invocation));
-  killed.track("Command Invoked");
-  killed.track("CLI Application Create Started");  // ... and then the process was gone
+  harness::RecordingClient killed(delivery_options(invocation_id));
+  const std::unique_ptr<InvocationClient> product =
+      make_invocation_client(killed, invocation_id, parsed.invocation);
+  product->track("Command Invoked");
+  product->track("CLI Application Create Started");  // ... and then the process was gone
 
   EXPECT_THAT(killed.events(), ::testing::Not(conformance::ConformsTo(plan())));
   ::testing::StringMatchResultListener why;

@@ -29,6 +29,10 @@ TEST_F(PlanChangeTest, UpgradeCompletesWithFromAndToPlans) {
   EXPECT_EQ(property(completed, "from_plan"), "grow");
   EXPECT_EQ(property(completed, "to_plan"), "premium");
   EXPECT_EQ(property(started, "app_id"), "app-1");  // known from --app: a base property
+  // The funnel's duration is the change's own: get_session, get_plan, list_plan_candidates, the
+  // plan choice, the terms and change_plan, 100 ms each on the fake clock. The dashboard offer
+  // that follows is not part of it.
+  EXPECT_EQ(property(completed, "duration_ms"), 600);
 }
 
 // The direction comes from the command; the free tier's template `build` is reported as `free`.
