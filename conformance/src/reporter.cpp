@@ -130,7 +130,9 @@ std::string where(const Violation& violation) {
 
 std::string invocation_note(const Report& report, const Violation& violation) {
   if (!violation.invocation) return {};
-  std::string text = "(invocation " + *violation.invocation;
+  // (An empty key is a key like any other; it is shown as "" rather than as nothing.)
+  std::string text =
+      "(invocation " + (violation.invocation->empty() ? "\"\"" : *violation.invocation);
   if (auto it = report.invocation_labels.find(*violation.invocation);
       it != report.invocation_labels.end()) {
     text += ", " + it->second;

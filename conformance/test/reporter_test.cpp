@@ -401,6 +401,13 @@ TEST(TextReporter, NoRawControlFromAnyData) {
   EXPECT_THAT(text, HasSubstr("\\u001B[2Jwiped 1"));
 }
 
+// An empty invocation key (a key like any other) is shown as "", not as nothing.
+TEST(TextReporter, AnEmptyInvocationKeyIsShownQuoted) {
+  Report report = sample_report();
+  report.violations[2].invocation = "";
+  EXPECT_THAT(render("text", report), HasSubstr("never ended  (invocation \"\")"));
+}
+
 // One finding, one line of the failure text: a newline in an invocation id is \u000A there.
 TEST(JunitReporter, ANewlineInDataCannotForgeAFindingLine) {
   Report report = sample_report();
