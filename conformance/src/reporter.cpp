@@ -242,6 +242,31 @@ std::string escape_text(std::string_view text, Ascii&& ascii) {
   return out;
 }
 
+// The XML/HTML character reference for a markup character, tab, newline or return; null for any
+// other character.
+const char* xml_entity(char c) {
+  switch (c) {
+    case '&':
+      return "&amp;";
+    case '<':
+      return "&lt;";
+    case '>':
+      return "&gt;";
+    case '"':
+      return "&quot;";
+    case '\'':
+      return "&apos;";
+    case '\t':
+      return "&#9;";
+    case '\n':
+      return "&#10;";
+    case '\r':
+      return "&#13;";
+    default:
+      return nullptr;
+  }
+}
+
 }  // namespace
 
 std::string printable(std::string_view text) {
@@ -253,34 +278,9 @@ std::string printable(std::string_view text) {
 // escape_text() writes it.
 std::string markup(std::string_view text) {
   return escape_text(text, [](std::string& out, std::string_view in, std::size_t i) {
-    switch (in[i]) {
-      case '&':
-        out += "&amp;";
-        return true;
-      case '<':
-        out += "&lt;";
-        return true;
-      case '>':
-        out += "&gt;";
-        return true;
-      case '"':
-        out += "&quot;";
-        return true;
-      case '\'':
-        out += "&apos;";
-        return true;
-      case '\t':
-        out += "&#9;";
-        return true;
-      case '\n':
-        out += "&#10;";
-        return true;
-      case '\r':
-        out += "&#13;";
-        return true;
-      default:
-        return false;
-    }
+    const char* entity = xml_entity(in[i]);
+    if (entity != nullptr) out += entity;
+    return entity != nullptr;
   });
 }
 
@@ -299,10 +299,8 @@ std::string markdown_cell(std::string_view text) {
     bool escape = false;
     switch (c) {
       case '<':
-        out += "&lt;";
-        return true;
       case '>':
-        out += "&gt;";
+        out += xml_entity(c);
         return true;
       case '\n':
       case '\r':
