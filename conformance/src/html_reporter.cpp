@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 #include <ostream>
 #include <string>
 
@@ -60,9 +61,23 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .finding .rule { font-weight: 600; }
 .finding .where, .finding .who { color: var(--muted); }
 .timeline td { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
-.timeline tr.hit td { background: #fff1f0; }
+.timeline tr.hit td { background: #fff1f0; font-weight: 600; }
+.timeline tr.hit td:first-child { border-left: 4px solid var(--fail); }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+svg.funnel { max-width: 100%; height: auto; }
+.scroll { overflow-x: auto; max-width: 100%; }
+code, .message, .where, .who, .summary { overflow-wrap: anywhere; }
+@media (max-width: 600px) { header, main { padding-left: 12px; padding-right: 12px; } }
 )css";
+
+// A funnel label cut to what fits left of the bars (the full text is in the bar's <title>).
+constexpr std::size_t kLabelChars = 30;
+std::string fit_label(const std::string& label) {
+  if (label.size() <= kLabelChars) return label;
+  std::size_t end = kLabelChars - 1;
+  while (end > 0 && (static_cast<unsigned char>(label[end]) & 0xC0) == 0x80) --end;
+  return label.substr(0, end) + "…";
+}
 
 struct Bar {
   std::string label;
@@ -71,21 +86,36 @@ struct Bar {
   int indent;  // 0 for terminal kinds, 1 for reasons and steps
 };
 
-void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes& o) {
+// `declared`: the flow's terminal kinds (from the report's coverage); a kind the flow does not
+// declare gets no bar unless something reached it. Open always has one.
+void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes& o,
+                  const std::map<std::string, bool>* declared) {
+  auto shown = [&](const char* kind, std::uint64_t count) {
+    return count > 0 || declared == nullptr || declared->contains(kind);
+  };
   std::vector<Bar> bars;
   bars.push_back({"Started", o.instances, "#0969da", 0});
-  bars.push_back({"Completed", o.completed, "#1a7f37", 0});
-  bars.push_back({"Aborted", total(o.aborted), "#bf8700", 0});
-  for (const auto& [reason, count] : o.aborted) {
-    bars.push_back(
-        {"reason: " + (reason.empty() ? std::string("(none)") : reason), count, "#d4a72c", 1});
+  if (shown("completed", o.completed)) bars.push_back({"Completed", o.completed, "#1a7f37", 0});
+  if (shown("aborted", total(o.aborted))) {
+    bars.push_back({"Aborted", total(o.aborted), "#bf8700", 0});
+    for (const auto& [reason, count] : o.aborted) {
+      bars.push_back(
+          {"reason: " + (reason.empty() ? std::string("(none)") : reason), count, "#d4a72c", 1});
+    }
   }
-  bars.push_back({"Failed", total(o.failed), "#cf222e", 0});
-  for (const auto& [step, count] : o.failed) {
-    bars.push_back(
-        {"at step: " + (step.empty() ? std::string("(none)") : step), count, "#fa4549", 1});
+  if (shown("failed", total(o.failed))) {
+    bars.push_back({"Failed", total(o.failed), "#cf222e", 0});
+    for (const auto& [step, count] : o.failed) {
+      bars.push_back(
+          {"at step: " + (step.empty() ? std::string("(none)") : step), count, "#fa4549", 1});
+    }
   }
-  if (o.open) bars.push_back({"Open (never ended)", o.open, "#8250df", 0});
+  bars.push_back({"Open (never ended)", o.open, "#8250df", 0});
+  // What a screen reader says for the chart: every bar, in order.
+  std::string description = flow + ":";
+  for (std::size_t i = 0; i < bars.size(); ++i) {
+    description += (i ? ", " : " ") + bars[i].label + " " + std::to_string(bars[i].count);
+  }
 
   constexpr double label_width = 230, bar_width = 520, row = 26, bar_height = 18;
   const double width = label_width + bar_width + 70;
@@ -93,16 +123,18 @@ void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes
   const double scale = std::max<std::uint64_t>(o.instances, 1);
   out << "<svg class=\"funnel\" id=\"funnel-" << esc(flow) << "\" data-flow=\"" << esc(flow)
       << "\" width=\"" << fixed(width) << "\" height=\"" << fixed(height) << "\" viewBox=\"0 0 "
-      << fixed(width) << " " << fixed(height) << "\" role=\"img\" aria-label=\"funnel of "
-      << esc(flow) << "\">\n<title>" << esc(flow) << ": " << o.instances << " started</title>\n";
+      << fixed(width) << " " << fixed(height) << "\" role=\"img\" aria-labelledby=\"funnel-title-"
+      << esc(flow) << "\">\n<title id=\"funnel-title-" << esc(flow) << "\">" << esc(description)
+      << "</title>\n";
   for (std::size_t i = 0; i < bars.size(); ++i) {
     const Bar& bar = bars[i];
     const double y = 4 + row * static_cast<double>(i);
     double w = bar_width * static_cast<double>(bar.count) / static_cast<double>(scale);
     if (bar.count > 0 && w < 2) w = 2;
     w = std::min(w, bar_width);
-    out << "<g class=\"bar\"><text x=\"" << (bar.indent ? 22 : 4) << "\" y=\""
-        << fixed(y + bar_height - 5) << "\">" << esc(bar.label) << "</text>"
+    out << "<g class=\"bar\"><title>" << esc(bar.label) << ": " << bar.count << "</title><text x=\""
+        << (bar.indent ? 22 : 4) << "\" y=\"" << fixed(y + bar_height - 5) << "\">"
+        << esc(fit_label(bar.label)) << "</text>"
         << "<rect x=\"" << fixed(label_width) << "\" y=\"" << fixed(y) << "\" width=\""
         << fixed(bar_width) << "\" height=\"" << fixed(bar_height)
         << "\" fill=\"#eaeef2\" rx=\"3\"/>"
@@ -115,7 +147,7 @@ void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes
 }
 
 void write_matrix(std::ostream& out, const CoverageMatrix& matrix, std::size_t max_tests) {
-  out << "<table class=\"coverage\" data-flow=\"" << esc(matrix.flow)
+  out << "<div class=\"scroll\"><table class=\"coverage\" data-flow=\"" << esc(matrix.flow)
       << "\"><thead><tr><th>Outcome</th><th>Reached</th><th>Count</th><th>Tests</th></tr>"
          "</thead><tbody>\n";
   for (const CoverageRow& row : matrix.rows) {
@@ -128,7 +160,7 @@ void write_matrix(std::ostream& out, const CoverageMatrix& matrix, std::size_t m
     out << row.more_text(max_tests);
     out << "</td></tr>\n";
   }
-  out << "</tbody></table>\n";
+  out << "</tbody></table></div>\n";
   if (!matrix.unreached.empty()) {
     out << "<p class=\"unreached\">Unreached: ";
     for (std::size_t i = 0; i < matrix.unreached.size(); ++i) {
@@ -148,18 +180,20 @@ std::string location_text(const Location& at) {
 
 void write_timeline(std::ostream& out, const std::vector<TimelineEntry>& timeline,
                     const Violation& v) {
-  out << "<table class=\"timeline\"><thead><tr><th>Where</th><th>Event</th><th>Key properties"
-         "</th></tr></thead><tbody>\n";
+  out << "<div class=\"scroll\"><table class=\"timeline\"><thead><tr><th>Where</th><th>Event</th>"
+         "<th>Key properties</th></tr></thead><tbody>\n";
   for (const TimelineEntry& entry : timeline) {
     const bool hit = std::any_of(v.at.begin(), v.at.end(), [&](const Location& at) {
       return at.input == entry.at.input && at.line == entry.at.line;
     });
-    out << "<tr" << (hit ? " class=\"hit\"" : "") << "><td>" << esc(location_text(entry.at))
-        << "</td><td>" << esc(entry.event) << "</td><td>"
+    // The event the finding names is marked in text, not by colour alone.
+    out << "<tr" << (hit ? " class=\"hit\"" : "") << "><td>" << (hit ? "▶ " : "")
+        << esc(location_text(entry.at)) << (hit ? " <em>(this finding)</em>" : "") << "</td><td>"
+        << esc(entry.event) << "</td><td>"
         << (entry.properties.empty() ? std::string() : esc(entry.properties.dump()))
         << "</td></tr>\n";
   }
-  out << "</tbody></table>\n";
+  out << "</tbody></table></div>\n";
 }
 
 class HtmlReporter : public Reporter {
@@ -186,14 +220,15 @@ class HtmlReporter : public Reporter {
         << " · plan sha256 <code>" << esc(report.plan_sha256) << "</code></p>\n</header>\n<main>\n";
 
     if (!report.rules.empty()) {
-      out << "<h2>Rules with violations</h2>\n<table class=\"rules\"><thead><tr><th>Rule</th>"
+      out << "<h2>Rules with violations</h2>\n<div class=\"scroll\"><table class=\"rules\"><thead>"
+             "<tr><th>Rule</th>"
              "<th>Name</th><th>Severity</th><th>Violations</th></tr></thead><tbody>\n";
       for (const RuleCount& rule : report.rules) {
         out << "<tr><td>" << esc(rule.id) << "</td><td>" << esc(rule.name) << "</td><td>"
             << to_string(rule.severity) << "</td><td class=\"num\">" << rule.violations
             << "</td></tr>\n";
       }
-      out << "</tbody></table>\n";
+      out << "</tbody></table></div>\n";
     }
 
     const auto matrices = coverage_matrix(report);
@@ -201,7 +236,11 @@ class HtmlReporter : public Reporter {
     for (const auto& [flow, outcomes] : report.flows) {
       out << "<section class=\"flow\" id=\"flow-" << esc(flow) << "\">\n<h3>" << esc(flow)
           << "</h3>\n";
-      write_funnel(out, flow, outcomes);
+      const std::map<std::string, bool>* declared = nullptr;
+      for (const auto& [id, coverage] : report.coverage) {
+        if (id == flow) declared = &coverage.terminals;
+      }
+      write_funnel(out, flow, outcomes, declared);
       for (const CoverageMatrix& matrix : matrices) {
         if (matrix.flow == flow) write_matrix(out, matrix, kMaxTestsPerCell);
       }
@@ -211,6 +250,8 @@ class HtmlReporter : public Reporter {
     out << "<h2 id=\"findings\">Findings</h2>\n";
     if (report.violations.empty()) out << "<p class=\"yes\">No findings.</p>\n";
     for (const RuleCount& rule : report.rules) {
+      out << "<h3 id=\"rule-" << esc(rule.id) << "\">" << esc(rule.id) << " " << esc(rule.name)
+          << " (" << rule.violations << ")</h3>\n";
       const std::size_t hidden = report_detail::each_shown_finding(
           report, rule.id, options_.max_findings_per_rule,
           [&](const Violation& v) { write_finding(report, v, out); });

@@ -108,13 +108,55 @@ TEST(HtmlReporter, ShowsVerdictFunnelsMatrixAndFindings) {
   EXPECT_THAT(html, HasSubstr("<svg class=\"funnel\" id=\"funnel-&lt;script&gt;"));
   EXPECT_THAT(html, HasSubstr(">reason: cancelled</text>"));
   EXPECT_THAT(html, HasSubstr(">Open (never ended)</text>"));
-  EXPECT_THAT(html, HasSubstr("<table class=\"coverage\" data-flow=\"signup\">"));
+  EXPECT_THAT(html,
+              HasSubstr("<div class=\"scroll\"><table class=\"coverage\" data-flow=\"signup\">"));
   EXPECT_THAT(html, HasSubstr("Unreached: terminal failed, reason declined, failure step submit"));
   EXPECT_THAT(html, HasSubstr("<code>Signup.Completes</code>"));
   EXPECT_THAT(html, HasSubstr("<div class=\"finding error\" data-rule=\"FP103\">"));
   EXPECT_THAT(html, HasSubstr("test <code class=\"test\">Signup.LeavesItOpen</code>"));
   EXPECT_THAT(html, HasSubstr("<table class=\"timeline\">"));
-  EXPECT_THAT(html, HasSubstr("<tr class=\"hit\"><td>events.jsonl:7 (sequence 1)</td>"));
+  EXPECT_THAT(html, HasSubstr("<tr class=\"hit\"><td>▶ events.jsonl:7 (sequence 1) <em>(this "
+                              "finding)</em></td>"));
+  EXPECT_THAT(html, HasSubstr("<h3 id=\"rule-FP103\">FP103 missing-terminal"));
+}
+
+// Readable on a phone and to a screen reader: the charts scale down (no fixed width wins over the
+// screen), wide tables scroll inside their box, a chart's accessible name lists every bar with
+// its count, a long label is cut with its full text in the bar's <title>, and the event a
+// finding names is marked in text (session-7 review: 852 px wide at 390 px, "funnel of auth").
+TEST(HtmlReporter, FitsSmallScreensAndNamesTheChartsNumbers) {
+  Report report = sample_report();
+  report.flows.begin()->second.aborted["user_declined_the_terms_of_service_twice"] = 1;
+  const std::string html = render("html", report);
+  EXPECT_THAT(html, HasSubstr("svg.funnel { max-width: 100%; height: auto; }"));
+  EXPECT_THAT(html, HasSubstr(".scroll { overflow-x: auto;"));
+  EXPECT_THAT(html, HasSubstr("role=\"img\" aria-labelledby=\"funnel-title-signup\""));
+  EXPECT_THAT(html, HasSubstr("<title id=\"funnel-title-signup\">signup: Started 4, Completed 2, "
+                              "Aborted"));
+  EXPECT_THAT(html, Not(HasSubstr("aria-label=\"funnel of")));
+  EXPECT_THAT(html,
+              HasSubstr("<title>reason: user_declined_the_terms_of_service_twice: 1</title>"));
+  EXPECT_THAT(html, HasSubstr(">reason: user_declined_the_ter…</text>"));
+}
+
+// A terminal kind the flow does not declare gets no bar unless something reached it; Open always
+// has one (before session 7 it was left out at 0, while undeclared kinds showed 0).
+TEST(HtmlReporter, FunnelShowsDeclaredKindsAndAlwaysOpen) {
+  Report report = sample_report();
+  FlowOutcomes only_completed;
+  only_completed.instances = 3;
+  only_completed.completed = 3;
+  report.flows = {{"command", only_completed}};
+  FlowCoverage coverage;
+  coverage.terminals = {{"completed", true}};
+  report.coverage = {{"command", coverage}};
+  const std::string html = render("html", report);
+  const std::string funnel = html.substr(html.find("id=\"funnel-command\""));
+  const std::string chart = funnel.substr(0, funnel.find("</svg>"));
+  EXPECT_THAT(chart, HasSubstr(">Completed</text>"));
+  EXPECT_THAT(chart, HasSubstr(">Open (never ended)</text>"));
+  EXPECT_THAT(chart, Not(HasSubstr(">Aborted</text>")));
+  EXPECT_THAT(chart, Not(HasSubstr(">Failed</text>")));
 }
 
 TEST(HtmlReporter, PassingReportSaysSo) {
