@@ -13,7 +13,6 @@
 #include <flowproof/conformance/rules.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <limits>
 #include <sstream>
@@ -596,10 +595,7 @@ Report Checker::Impl::finish() {
       }
       // The minimum as given (shortest round-trip form); the ratio to six digits unless rounding
       // would make it look no lower than the minimum (0.25 "below" 0.2500001).
-      auto shortest = [](double value) {
-        char buffer[32];
-        return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
-      };
+      const auto shortest = detail::shortest_text;
       std::ostringstream six;
       six << ratio;
       const std::string ratio_text =

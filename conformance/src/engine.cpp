@@ -620,24 +620,23 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   }
 
   FlowTally& tally = tallies_[static_cast<std::size_t>(flow_index)];
-  // A missing or non-string reason or step is counted under "" in the outcomes, but covers no
-  // declared one (not even a declared ""): only the string itself observes it.
+  // The terminal's detail: the reason of an Aborted, the step of a Failed. A missing or
+  // non-string one is counted under "" in the outcomes, but covers no declared one (not even a
+  // declared "") and reaches the bare kind in the coverage matrix.
   static const std::string kNone;
-  const std::string& reason =
-      record.reason.present && record.reason.is_string ? record.reason.text : kNone;
-  const std::string& step = record.step.present && record.step.is_string ? record.step.text : kNone;
-  // Which invocations reached each outcome (the first few), for the coverage matrix.
+  const Field* detail = kind == TerminalKind::aborted  ? &record.reason
+                        : kind == TerminalKind::failed ? &record.step
+                                                       : nullptr;
+  const bool has_detail = detail != nullptr && detail->present && detail->is_string;
+  const std::string& text = has_detail ? detail->text : kNone;
+  // Which invocations reached each outcome (the first few), for the coverage matrix:
+  // "aborted:R" / "failed:S", or the bare kind.
   {
     std::string& outcome = outcome_;  // reused: no allocation per terminal
-    // "aborted:R" / "failed:S" when the reason or step is a string; the bare kind otherwise, so
-    // a missing detail is not taken for a declared "" step in the coverage matrix.
     outcome.assign(to_string(kind));
-    if (kind == TerminalKind::aborted && record.reason.present && record.reason.is_string) {
+    if (has_detail) {
       outcome += ':';
-      outcome += reason;
-    } else if (kind == TerminalKind::failed && record.step.present && record.step.is_string) {
-      outcome += ':';
-      outcome += step;
+      outcome += text;
     }
     auto& reached = tally.reached_by[outcome];  // copies the key only when it is new
     const std::uint32_t index = record.invocation;
@@ -646,26 +645,25 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
       reached.push_back(index);
     }
   }
+  // Marks a declared detail as observed.
+  auto observe = [&](const std::vector<std::string>& declared, std::vector<bool>& seen) {
+    auto found = std::find(declared.begin(), declared.end(), text);
+    if (has_detail && found != declared.end()) {
+      seen[static_cast<std::size_t>(found - declared.begin())] = true;
+    }
+  };
   switch (kind) {
     case TerminalKind::completed:
       ++tally.outcomes.completed;
       break;
-    case TerminalKind::aborted: {
-      ++tally.outcomes.aborted[reason];
-      auto found = std::find(flow.reasons.begin(), flow.reasons.end(), reason);
-      if (record.reason.present && record.reason.is_string && found != flow.reasons.end()) {
-        tally.reasons_seen[static_cast<std::size_t>(found - flow.reasons.begin())] = true;
-      }
+    case TerminalKind::aborted:
+      ++tally.outcomes.aborted[text];
+      observe(flow.reasons, tally.reasons_seen);
       break;
-    }
-    case TerminalKind::failed: {
-      ++tally.outcomes.failed[step];
-      auto found = std::find(flow.steps.begin(), flow.steps.end(), step);
-      if (record.step.present && record.step.is_string && found != flow.steps.end()) {
-        tally.steps_failed[static_cast<std::size_t>(found - flow.steps.begin())] = true;
-      }
+    case TerminalKind::failed:
+      ++tally.outcomes.failed[text];
+      observe(flow.steps, tally.steps_failed);
       break;
-    }
   }
 }
 

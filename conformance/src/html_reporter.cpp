@@ -71,13 +71,7 @@ code, .message, .where, .who, .summary { overflow-wrap: anywhere; }
 )css";
 
 // A funnel label cut to what fits left of the bars (the full text is in the bar's <title>).
-constexpr std::size_t kLabelChars = 30;
-std::string fit_label(const std::string& label) {
-  if (label.size() <= kLabelChars) return label;
-  std::size_t end = kLabelChars - 1;
-  while (end > 0 && (static_cast<unsigned char>(label[end]) & 0xC0) == 0x80) --end;
-  return label.substr(0, end) + "…";
-}
+std::string fit_label(std::string_view label) { return report_detail::shortened(label, 29); }
 
 struct Bar {
   std::string label;

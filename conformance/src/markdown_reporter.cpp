@@ -22,13 +22,7 @@ constexpr std::size_t kCommentLimit = 65'000;
 // A finding's input, invocation, message or waiver text is cut to this many bytes in a cell.
 constexpr std::size_t kCellLimit = 300;
 
-// The text cut to at most kCellLimit bytes on a character boundary, "…" marking the cut.
-std::string cut(const std::string& text) {
-  if (text.size() <= kCellLimit) return text;
-  std::size_t end = kCellLimit;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  return text.substr(0, end) + "…";
-}
+std::string cut(std::string_view text) { return report_detail::shortened(text, kCellLimit); }
 
 class MarkdownReporter : public Reporter {
  public:

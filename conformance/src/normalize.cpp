@@ -55,12 +55,15 @@ void append_number(double value, std::string& out) {
   }
   // The shortest text that reads back as the same double (0.1, not %.17g's
   // 0.10000000000000001), so a number and the string a producer wrote for it agree.
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  out += shortest_text(value);
 }
 
 }  // namespace
+
+std::string shortest_text(double value) {
+  char buffer[32];
+  return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
+}
 
 void find_top_members(simdjson::dom::object object, TopMembers& out) {
   using M = TopMembers;

@@ -118,6 +118,9 @@ class TimestampReader {
   bool has_hour_ = false;
 };
 
+/// The shortest text that reads back as the same double: 0.1, 1e+300.
+std::string shortest_text(double value);
+
 /// An integer, accepting integer-valued floats such as 120.0; nullopt for anything else.
 std::optional<std::int64_t> integer_value(simdjson::dom::element value);
 /// Whether a number is integer-valued but outside int64 (18446744073709551615, 1e20): an integer,

@@ -53,6 +53,8 @@ std::string markup(std::string_view text);
 /// Text for a Markdown table cell or inline prose: pipes, backticks and backslashes escaped,
 /// newlines flattened, angle brackets as entities (no HTML injection), controls as printable().
 std::string markdown_cell(std::string_view text);
+/// The text cut to at most `max_bytes` bytes on a character boundary, "…" marking a cut.
+std::string shortened(std::string_view text, std::size_t max_bytes);
 /// "1 warning", "3 warnings".
 std::string plural(std::uint64_t count, std::string_view noun);
 /// Percentage with no decimals, e.g. "62%".
