@@ -80,6 +80,18 @@ struct Bar {
   int indent;  // 0 for terminal kinds, 1 for reasons and steps
 };
 
+// " (40%)": `count` as a share of `of` started instances, whole percent; a share that is not
+// nothing but rounds to 0% reads "<1%", and one short of all that rounds to 100% reads ">99%".
+std::string share(std::uint64_t count, std::uint64_t of) {
+  if (of == 0) return "";
+  if (count == 0) return " (0%)";
+  if (count >= of) return count == of ? " (100%)" : "";
+  const std::uint64_t percent = (count * 100 + of / 2) / of;
+  if (percent == 0) return " (<1%)";
+  if (percent >= 100) return " (>99%)";
+  return " (" + std::to_string(percent) + "%)";
+}
+
 // `declared`: the flow's terminal kinds (from the report's coverage); a kind the flow does not
 // declare gets no bar unless something reached it. Open always has one.
 void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes& o,
@@ -105,14 +117,18 @@ void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes
     }
   }
   bars.push_back({"Open (never ended)", o.open, "#8250df", 0});
+  // A bar's count, and below Started its share of the instances: "12 (40%)".
+  auto count_text = [&](std::size_t i) {
+    return std::to_string(bars[i].count) + (i == 0 ? "" : share(bars[i].count, o.instances));
+  };
   // What a screen reader says for the chart: every bar, in order.
   std::string description = flow + ":";
   for (std::size_t i = 0; i < bars.size(); ++i) {
-    description += (i ? ", " : " ") + bars[i].label + " " + std::to_string(bars[i].count);
+    description += (i ? ", " : " ") + bars[i].label + " " + count_text(i);
   }
 
   constexpr double label_width = 230, bar_width = 520, row = 26, bar_height = 18;
-  const double width = label_width + bar_width + 70;
+  const double width = label_width + bar_width + 110;
   const double height = row * static_cast<double>(bars.size()) + 8;
   const double scale = std::max<std::uint64_t>(o.instances, 1);
   out << "<svg class=\"funnel\" id=\"funnel-" << esc(flow) << "\" data-flow=\"" << esc(flow)
@@ -126,16 +142,16 @@ void write_funnel(std::ostream& out, const std::string& flow, const FlowOutcomes
     double w = bar_width * static_cast<double>(bar.count) / static_cast<double>(scale);
     if (bar.count > 0 && w < 2) w = 2;
     w = std::min(w, bar_width);
-    out << "<g class=\"bar\"><title>" << esc(bar.label) << ": " << bar.count << "</title><text x=\""
-        << (bar.indent ? 22 : 4) << "\" y=\"" << fixed(y + bar_height - 5) << "\">"
-        << esc(fit_label(bar.label)) << "</text>"
+    out << "<g class=\"bar\"><title>" << esc(bar.label) << ": " << count_text(i)
+        << "</title><text x=\"" << (bar.indent ? 22 : 4) << "\" y=\"" << fixed(y + bar_height - 5)
+        << "\">" << esc(fit_label(bar.label)) << "</text>"
         << "<rect x=\"" << fixed(label_width) << "\" y=\"" << fixed(y) << "\" width=\""
         << fixed(bar_width) << "\" height=\"" << fixed(bar_height)
         << "\" fill=\"#eaeef2\" rx=\"3\"/>"
         << "<rect x=\"" << fixed(label_width) << "\" y=\"" << fixed(y) << "\" width=\"" << fixed(w)
         << "\" height=\"" << fixed(bar_height) << "\" fill=\"" << bar.colour
         << "\" rx=\"3\"/><text class=\"count\" x=\"" << fixed(label_width + bar_width + 8)
-        << "\" y=\"" << fixed(y + bar_height - 5) << "\">" << bar.count << "</text></g>\n";
+        << "\" y=\"" << fixed(y + bar_height - 5) << "\">" << count_text(i) << "</text></g>\n";
   }
   out << "</svg>\n";
 }

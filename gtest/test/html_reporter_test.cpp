@@ -131,11 +131,11 @@ TEST(HtmlReporter, FitsSmallScreensAndNamesTheChartsNumbers) {
   EXPECT_THAT(html, HasSubstr("svg.funnel { max-width: 100%; height: auto; }"));
   EXPECT_THAT(html, HasSubstr(".scroll { overflow-x: auto;"));
   EXPECT_THAT(html, HasSubstr("role=\"img\" aria-labelledby=\"funnel-title-signup\""));
-  EXPECT_THAT(html, HasSubstr("<title id=\"funnel-title-signup\">signup: Started 4, Completed 2, "
-                              "Aborted"));
+  EXPECT_THAT(html, HasSubstr("<title id=\"funnel-title-signup\">signup: Started 4, Completed 2 "
+                              "(50%), Aborted"));
   EXPECT_THAT(html, Not(HasSubstr("aria-label=\"funnel of")));
-  EXPECT_THAT(html,
-              HasSubstr("<title>reason: user_declined_the_terms_of_service_twice: 1</title>"));
+  EXPECT_THAT(
+      html, HasSubstr("<title>reason: user_declined_the_terms_of_service_twice: 1 (25%)</title>"));
   EXPECT_THAT(html, HasSubstr(">reason: user_declined_the_ter…</text>"));
 }
 
@@ -172,6 +172,35 @@ TEST(HtmlReporter, BarsAreProportionalToStarted) {
   // 4 started over 520 px: 2 completed -> 260 px, 1 aborted -> 130 px.
   EXPECT_THAT(html, HasSubstr("width=\"260.0\" height=\"18.0\" fill=\"#1a7f37\""));
   EXPECT_THAT(html, HasSubstr("width=\"130.0\" height=\"18.0\" fill=\"#bf8700\""));
+}
+
+// "Why do users stop?" reads faster as shares: every bar below Started gives its count and its
+// share of the instances started, in the chart and in what a screen reader says.
+TEST(HtmlReporter, BarsGiveTheirShareOfStarted) {
+  Report report = sample_report();
+  FlowOutcomes& signup = report.flows.begin()->second;
+  signup.instances = 1000;
+  signup.completed = 996;  // 99.6%: not all, so not "100%"
+  signup.aborted = {{"cancelled", 3}};
+  signup.failed = {{"submit", 0}};
+  signup.open = 1;  // 0.1%: something, so not "0%"
+  const std::string html = render("html", report);
+  const std::string funnel = html.substr(html.find("id=\"funnel-signup\""));
+  const std::string chart = funnel.substr(0, funnel.find("</svg>"));
+  EXPECT_THAT(chart, HasSubstr(">1000</text>"));
+  EXPECT_THAT(chart, HasSubstr(">996 (>99%)</text>"));
+  EXPECT_THAT(chart, HasSubstr(">3 (<1%)</text>"));
+  EXPECT_THAT(chart, HasSubstr(">0 (0%)</text>"));
+  EXPECT_THAT(chart, HasSubstr(">1 (<1%)</text>"));
+  EXPECT_THAT(chart,
+              HasSubstr("signup: Started 1000, Completed 996 (&gt;99%), Aborted 3 (&lt;1%)"));
+
+  signup.instances = 4;
+  signup.completed = 4;
+  signup.aborted = {{"cancelled", 5}};  // more outcomes than starts: no share is honest
+  const std::string over = render("html", report);
+  EXPECT_THAT(over, HasSubstr(">4 (100%)</text>"));
+  EXPECT_THAT(over, HasSubstr(">5</text>"));
 }
 
 TEST(CoverageMatrix, RowsCountsAndTests) {
