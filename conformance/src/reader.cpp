@@ -353,6 +353,9 @@ class Reader::LineBuffer {
     line_number_ = line;
   }
 
+  /// Continues line by line from the current byte, which is on line `line`.
+  void resume_at_line(std::uint64_t line) { line_number_ = line - 1; }
+
   /// The next byte, or -1 at the end of the input.
   int get(std::uint64_t& bytes) {
     if (begin_ == end_) {
@@ -451,7 +454,8 @@ void Reader::read(ByteSource& source) {
             // the start of a pretty-printed array): the whole input is one array.
             buffer.rewind(line.data() + start, number);
             read_array(buffer, number);
-            return;
+            first = true;  // what follows the array (another array, lines) is read as new input
+            continue;
           }
         }
       }
@@ -515,8 +519,11 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
       return;
     }
     if (c == ']') {
-      if (any_element && !after_element)
+      if (any_element && !after_element) {
         fail(line, "a comma before the `]` closing the JSON array");
+      } else if (!any_element) {
+        fail(first_line, "carries no event: the JSON array is empty");  // as `[]` on one line
+      }
       break;
     }
     if (after_element) fail(line, "a comma is missing between two elements of the JSON array");
@@ -572,12 +579,15 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
     after_element = true;
     tick();
   }
-  // Only whitespace may follow the array.
+  // What follows the array, from the first byte that is not whitespace (the rest of the `]` line,
+  // or a later line), is read again as input of its own: a second array (`cat a.json b.json`),
+  // JSON Lines, or text that is a finding at its line. Nothing after the array goes unread.
   for (c = buffer.get(counters_.bytes); c != -1; c = buffer.get(counters_.bytes)) {
     if (c == '\n') {
       ++line;
     } else if (!is_space(static_cast<char>(c))) {
-      fail(line, "content after the end of the JSON array");
+      buffer.unget();
+      buffer.resume_at_line(line);
       return;
     }
   }

@@ -260,6 +260,58 @@ TEST_F(Cli, UnusableCommandLinesExitTwo) {
   EXPECT_THAT(zero.err, HasSubstr("at least 1, got 0"));
 }
 
+// Reports are all or nothing, and never land on what the check reads (session-8 review: a report
+// that could not be written still let the others replace their files; a dangling link, or
+// /dev/stdout beside -, put two reports in one file; a report or gen's -o replaced the events or
+// the plan).
+TEST_F(Cli, ReportsAreAllOrNothingAndNeverReplaceWhatIsRead) {
+  const std::string events = clean_events();
+  const std::string kept = write("kept.json", "old\n");
+  const auto unwritable = flowproof({"check", "--plan", plan, "--report", "json=" + kept,
+                                     "--report", "text=" + path("missing/dir/x.txt"), events});
+  EXPECT_EQ(unwritable.status, 2);
+  EXPECT_THAT(unwritable.err,
+              HasSubstr("--report text=" + path("missing/dir/x.txt") + ": cannot write"));
+  EXPECT_EQ(slurp(kept), "old\n");
+
+  fs::create_symlink("target.json", dir_ / "link.json");  // dangling: target.json does not exist
+  const auto through_link =
+      flowproof({"check", "--plan", plan, "--report", "json=" + path("target.json"), "--report",
+                 "markdown=" + path("link.json"), events});
+  EXPECT_EQ(through_link.status, 2);
+  EXPECT_THAT(through_link.err, HasSubstr("is also the path of the json report"));
+  EXPECT_FALSE(fs::exists(dir_ / "target.json"));
+
+  const auto stdout_twice = flowproof(
+      {"check", "--plan", plan, "--report", "json=/dev/stdout", "--report", "text=-", events});
+  EXPECT_EQ(stdout_twice.status, 2);
+  EXPECT_THAT(stdout_twice.err, HasSubstr("standard output is also where the json report goes"));
+  EXPECT_THAT(stdout_twice.out, IsEmpty());
+
+  const std::string victim = write("victim.jsonl", slurp(events));
+  const auto over_input =
+      flowproof({"check", "--plan", plan, "--report", "json=" + victim, events, victim});
+  EXPECT_EQ(over_input.status, 2);
+  EXPECT_THAT(over_input.err, HasSubstr("is an input of this check; the report would replace it"));
+  EXPECT_EQ(slurp(victim), slurp(events));
+
+  const std::string plan_copy = write("copy.plan.json", slurp(plan));
+  const auto over_plan = flowproof({"check", "--plan", plan_copy, "--report",
+                                    "json=" + (dir_ / "." / "copy.plan.json").string(), events});
+  EXPECT_EQ(over_plan.status, 2);
+  EXPECT_THAT(over_plan.err, HasSubstr("is the plan of this check"));
+  const auto gen_over_plan =
+      flowproof({"gen", "--plan", plan_copy, "--events", "5", "-o", plan_copy});
+  EXPECT_EQ(gen_over_plan.status, 2);
+  EXPECT_THAT(gen_over_plan.err, HasSubstr("is the plan; the stream would replace it"));
+  EXPECT_EQ(slurp(plan_copy), slurp(plan));
+
+  // Two reports into /dev/null lose nothing: allowed.
+  const auto null_twice = flowproof({"check", "--plan", plan, "--report", "json=/dev/null",
+                                     "--report", "text=/dev/null", events});
+  EXPECT_EQ(null_twice.status, 0) << null_twice.err;
+}
+
 // The form of the help's example: repeatable options before several inputs. Each option takes
 // one value; every input stays an input.
 TEST_F(Cli, RepeatableOptionsBeforeSeveralInputs) {

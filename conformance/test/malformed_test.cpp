@@ -70,6 +70,10 @@ const std::map<std::string, Expected>& expectations() {
       {"not_objects.jsonl", {11, 5, 0, 6, 0, {2, 3, 4, 5, 6, 7}, false}},
       {"deep_nesting.jsonl", {7, 5, 0, 2, 0, {2, 3}, false}},
       {"array_truncated.json", {4, 3, 0, 1, 0, {5}, false}},
+      // `cat a.json b.json`: the second array is read too (session-8 review: it went unread).
+      {"two_arrays_concatenated.json", {5, 5, 0, 0, 0, {}, true}},
+      // `[` and `]` on lines of their own carry no event, as `[]` on one line (not_objects).
+      {"empty_array_pretty.json", {1, 0, 0, 1, 0, {1}, false}},
       {"array_with_trailing_garbage.json", {6, 5, 0, 1, 0, {8}, false}},
       // One batch line: an event, a non-object element (FP001) and an identify call (skipped).
       {"batch_with_bad_elements.jsonl", {5, 5, 1, 1, 0, {1}, false}},

@@ -20,6 +20,8 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace flowproof::cli {
 namespace {
@@ -35,21 +37,6 @@ bool split_pair(const std::string& text, std::string& key, std::string& value) {
   key = text.substr(0, equals);
   value = text.substr(equals + 1);
   return true;
-}
-
-// Whether two paths name one file: the same text, or the same file once `.`, `..` and symbolic
-// links are resolved (the file need not exist yet).
-bool same_file(const std::string& a, const std::string& b) {
-  if (a == b) return true;
-  std::error_code error;
-  auto resolved = [&](const std::string& path) {
-    const auto absolute = std::filesystem::absolute(path, error);
-    return error ? absolute : std::filesystem::weakly_canonical(absolute, error);
-  };
-  const auto resolved_a = resolved(a);
-  if (error) return false;
-  const auto resolved_b = resolved(b);
-  return !error && resolved_a == resolved_b;
 }
 
 int usage_error(const std::string& message) {
@@ -103,16 +90,40 @@ int run_check(const CheckCommand& command) {
     if (!reports.emplace(format, path).second) {
       return usage_error("--report " + spec + ": format \"" + format + "\" given more than once");
     }
-    // Two reports to one file: the second would replace the first without a word.
+    // Two reports to one file: the second would replace the first without a word (also by
+    // another name, through a symbolic link, or /dev/stdout beside -).
     for (const auto& [other, other_path] : reports) {
-      if (other != format && path != "-" && other_path != "-" && same_file(path, other_path)) {
-        return usage_error("--report " + spec + ": " + path + " is also the path of the " + other +
-                           " report");
+      if (other != format && !(path == "-" && other_path == "-") &&
+          harness::same_output_file(path, other_path)) {
+        return usage_error("--report " + spec + ": " +
+                           (path == "-"
+                                ? "standard output is also where the " + other + " report goes"
+                                : path + " is also the path of the " + other + " report"));
+      }
+    }
+    // A report over the events it reports on, or over the plan, destroys them.
+    std::vector<std::pair<std::string, std::string>> read_files = {{"the plan", command.plan}};
+    for (const std::string& input : command.inputs) read_files.emplace_back("an input", input);
+    for (const std::string& file : command.label_files) {
+      read_files.emplace_back("a --labels file", file);
+    }
+    for (const auto& [what, file] : read_files) {
+      if (file != "-" && harness::same_output_file(path, file)) {
+        return usage_error("--report " + spec + ": " + path + " is " + what +
+                           " of this check; the report would replace it");
       }
     }
     to_stdout += path == "-";
   }
   if (to_stdout > 1) return usage_error("--report: only one report can go to standard output (-)");
+  // A report that cannot be written is found now, not after the inputs are read.
+  for (const auto& [format, path] : reports) {
+    try {
+      harness::check_output_path(path);
+    } catch (const std::exception& error) {
+      return usage_error("--report " + format + "=" + path + ": " + error.what());
+    }
+  }
 
   CheckOptions options;
   options.require_coverage = command.require_coverage;
@@ -178,16 +189,21 @@ int run_check(const CheckCommand& command) {
               << ") matched nothing\n";
   }
   if (reports.empty()) reports.emplace("text", "-");
-  for (const auto& [format, path] : reports) {
-    ReporterOptions reporter_options;
-    reporter_options.colour = path == "-" && colour_allowed(STDOUT_FILENO);
-    const auto reporter = make_reporter(format, reporter_options);
-    try {
-      write_report_file(*reporter, report, path);
-    } catch (const std::exception& error) {
-      std::cerr << "flowproof: " << error.what() << "\n";
-      return exit_unusable;
+  // Every report is opened before any is written, and published only when all were written: a
+  // report that cannot be written leaves every report path as it was (exit 2).
+  try {
+    std::vector<harness::OutputFile> files;
+    for (const auto& [format, path] : reports) files.emplace_back(path);
+    auto file = files.begin();
+    for (const auto& [format, path] : reports) {
+      ReporterOptions reporter_options;
+      reporter_options.colour = path == "-" && colour_allowed(STDOUT_FILENO);
+      make_reporter(format, reporter_options)->write(report, (file++)->stream());
     }
+    for (harness::OutputFile& written : files) written.commit();
+  } catch (const std::exception& error) {
+    std::cerr << "flowproof: " << error.what() << "\n";
+    return exit_unusable;
   }
   return report.passed() ? exit_pass : exit_violations;
 }
@@ -223,6 +239,9 @@ int run_gen(const GenCommand& command) {
   } catch (const PlanError& error) {
     std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
     return exit_unusable;
+  }
+  if (command.output != "-" && harness::same_output_file(command.output, command.plan)) {
+    return usage_error("-o " + command.output + " is the plan; the stream would replace it");
   }
   GeneratorOptions options;
   options.events = command.events;

@@ -43,7 +43,7 @@ auto text(std::string value) {
   return [value = std::move(value)](std::ostream& out) { out << value; };
 }
 
-class OutputFile : public ::testing::Test {
+class WriteOutputFile : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
@@ -65,7 +65,7 @@ class OutputFile : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(OutputFile, ANewFileIsCreatedWithNoTemporaryLeft) {
+TEST_F(WriteOutputFile, ANewFileIsCreatedWithNoTemporaryLeft) {
   write_output_file((dir_ / "out.txt").string(), text("hello\n"));
   EXPECT_EQ(read_all(dir_ / "out.txt"), "hello\n");
   EXPECT_THAT(names(), ElementsAre("out.txt"));
@@ -73,7 +73,7 @@ TEST_F(OutputFile, ANewFileIsCreatedWithNoTemporaryLeft) {
   EXPECT_NE(perms & fs::perms::others_read, fs::perms::none);  // not mkstemp's 0600
 }
 
-TEST_F(OutputFile, AFailureLeavesTheOldFileWhole) {
+TEST_F(WriteOutputFile, AFailureLeavesTheOldFileWhole) {
   std::ofstream(dir_ / "out.txt") << "old\n";
   EXPECT_THROW(write_output_file((dir_ / "out.txt").string(),
                                  [](std::ostream& out) {
@@ -85,7 +85,7 @@ TEST_F(OutputFile, AFailureLeavesTheOldFileWhole) {
   EXPECT_THAT(names(), ElementsAre("out.txt"));
 }
 
-TEST_F(OutputFile, ASymbolicLinkIsFollowedAndKept) {
+TEST_F(WriteOutputFile, ASymbolicLinkIsFollowedAndKept) {
   std::ofstream(dir_ / "real.txt") << "old\n";
   fs::create_symlink("real.txt", dir_ / "link.txt");
   write_output_file((dir_ / "link.txt").string(), text("new\n"));
@@ -94,14 +94,14 @@ TEST_F(OutputFile, ASymbolicLinkIsFollowedAndKept) {
   EXPECT_THAT(names(), UnorderedElementsAre("link.txt", "real.txt"));
 }
 
-TEST_F(OutputFile, ADanglingSymbolicLinkCreatesTheFileItNames) {
+TEST_F(WriteOutputFile, ADanglingSymbolicLinkCreatesTheFileItNames) {
   fs::create_symlink("target.txt", dir_ / "link.txt");
   write_output_file((dir_ / "link.txt").string(), text("new\n"));
   EXPECT_TRUE(fs::is_symlink(fs::symlink_status(dir_ / "link.txt")));
   EXPECT_EQ(read_all(dir_ / "target.txt"), "new\n");
 }
 
-TEST_F(OutputFile, AFifoIsWrittenInPlaceNotReplaced) {
+TEST_F(WriteOutputFile, AFifoIsWrittenInPlaceNotReplaced) {
   const fs::path fifo = dir_ / "pipe";
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   std::string received;
@@ -113,7 +113,7 @@ TEST_F(OutputFile, AFifoIsWrittenInPlaceNotReplaced) {
   EXPECT_THAT(names(), ElementsAre("pipe"));
 }
 
-TEST_F(OutputFile, DevFdIsWrittenInPlace) {  // what a shell's >(command) passes
+TEST_F(WriteOutputFile, DevFdIsWrittenInPlace) {  // what a shell's >(command) passes
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
   std::string received;
@@ -125,7 +125,7 @@ TEST_F(OutputFile, DevFdIsWrittenInPlace) {  // what a shell's >(command) passes
   EXPECT_EQ(received, "through /dev/fd\n");
 }
 
-TEST_F(OutputFile, ADirectoryOrAMissingDirectoryIsAnErrorNamingThePath) {
+TEST_F(WriteOutputFile, ADirectoryOrAMissingDirectoryIsAnErrorNamingThePath) {
   try {
     write_output_file(dir_.string(), text("x"));
     FAIL() << "expected an error";
@@ -141,10 +141,60 @@ TEST_F(OutputFile, ADirectoryOrAMissingDirectoryIsAnErrorNamingThePath) {
   }
 }
 
-TEST_F(OutputFile, DashIsStandardOutput) {
+TEST_F(WriteOutputFile, DashIsStandardOutput) {
   ::testing::internal::CaptureStdout();
   write_output_file("-", text("to stdout\n"));
   EXPECT_EQ(::testing::internal::GetCapturedStdout(), "to stdout\n");
+}
+
+// OutputFile: nothing shows before commit(); destroyed without it, the old file stays whole and no
+// temporary file is left.
+TEST_F(WriteOutputFile, AnOutputFileShowsOnlyWhenCommitted) {
+  std::ofstream(dir_ / "out.txt") << "old\n";
+  {
+    OutputFile file((dir_ / "out.txt").string());
+    file.stream() << "new\n";
+    EXPECT_EQ(read_all(dir_ / "out.txt"), "old\n");
+  }
+  EXPECT_EQ(read_all(dir_ / "out.txt"), "old\n");
+  EXPECT_THAT(names(), ElementsAre("out.txt"));
+  OutputFile file((dir_ / "out.txt").string());
+  file.stream() << "new\n";
+  file.commit();
+  EXPECT_EQ(read_all(dir_ / "out.txt"), "new\n");
+  EXPECT_THAT(names(), ElementsAre("out.txt"));
+}
+
+TEST_F(WriteOutputFile, CheckOutputPathWritesNothing) {
+  check_output_path((dir_ / "new.txt").string());
+  EXPECT_THAT(names(), ::testing::IsEmpty());
+  EXPECT_THROW(check_output_path((dir_ / "missing" / "x.txt").string()), std::runtime_error);
+  EXPECT_THROW(check_output_path(dir_.string()), std::runtime_error);
+  check_output_path("-");
+}
+
+TEST_F(WriteOutputFile, SameOutputFileSeesThroughNamesAndLinks) {
+  const std::string a = (dir_ / "a.txt").string();
+  EXPECT_TRUE(same_output_file(a, (dir_ / "." / "a.txt").string()));  // neither exists yet
+  fs::create_symlink("a.txt", dir_ / "dangling");
+  EXPECT_TRUE(same_output_file(a, (dir_ / "dangling").string()));
+  std::ofstream(dir_ / "a.txt") << "x";
+  EXPECT_TRUE(same_output_file(a, (dir_ / "dangling").string()));  // now an existing file
+  EXPECT_FALSE(same_output_file(a, (dir_ / "b.txt").string()));
+  EXPECT_FALSE(same_output_file("/dev/null", "/dev/null"));  // a character device loses nothing
+  // "-" is standard output's file: here a pipe, which /dev/stdout names as well.
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const int saved = ::dup(STDOUT_FILENO);
+  ::dup2(fds[1], STDOUT_FILENO);
+  const bool dash_is_dev_stdout = same_output_file("-", "/dev/stdout");
+  const bool dash_is_a = same_output_file("-", a);
+  ::dup2(saved, STDOUT_FILENO);
+  ::close(saved);
+  ::close(fds[0]);
+  ::close(fds[1]);
+  EXPECT_TRUE(dash_is_dev_stdout);
+  EXPECT_FALSE(dash_is_a);
 }
 
 }  // namespace
