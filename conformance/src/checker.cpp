@@ -8,6 +8,7 @@
 #include "normalize.hpp"
 #include "pii.hpp"
 #include "reader.hpp"
+#include "reporter_formats.hpp"
 #include "schema.hpp"
 
 #include <flowproof/conformance/rules.hpp>
@@ -343,7 +344,8 @@ struct Checker::Impl final : detail::ReaderSink {
     const PropertyTable& table = walk_properties(event, role);
     // FP002: the invocation key (and the order value, when declared) must be there.
     simdjson::dom::element value;
-    bool key_ok = find(key_pointer, key_slot, event, value);
+    const bool key_present = find(key_pointer, key_slot, event, value);
+    bool key_ok = key_present;
     if (key_ok) {
       std::string_view text;
       if (value.get(text) == simdjson::SUCCESS) {
@@ -357,8 +359,16 @@ struct Checker::Impl final : detail::ReaderSink {
     }
     if (!key_ok) {
       Violation v = envelope(event, line, role, nullptr);
-      v.message = json_quoted(event.name) + " has no invocation key " + plan.invocation.key +
-                  " (a string or a number)";
+      if (key_present) {  // there, but neither a string nor a number
+        std::string text;
+        detail::append_canonical(value, text);
+        v.message = json_quoted(event.name) + " has an invocation key " +
+                    report_detail::shortened(text, 80) + " at " + plan.invocation.key +
+                    " that is not a string or a number";
+      } else {
+        v.message = json_quoted(event.name) + " has no invocation key " + plan.invocation.key +
+                    " (a string or a number)";
+      }
       findings.add(Rule::fp002, std::move(v));
       return;
     }

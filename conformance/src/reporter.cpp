@@ -118,7 +118,7 @@ bool rule_inapplicable(const Report& report, const std::string& flow, std::strin
 }
 
 std::string where(const Violation& violation) {
-  if (violation.at.empty()) return "-";
+  if (violation.at.empty()) return "(no location)";  // not "-", the name of standard input
   std::string text = violation.at.front().input + ":" + std::to_string(violation.at.front().line);
   for (std::size_t i = 1; i < violation.at.size(); ++i) {
     const Location& at = violation.at[i];

@@ -32,7 +32,8 @@ Severity rule_severity(const Report& report, std::string_view rule_id);
 /// True when the report says the rule cannot apply to the flow (or, without that knowledge, when
 /// the flow's declared terminals rule it out).
 bool rule_inapplicable(const Report& report, const std::string& flow, std::string_view rule_id);
-/// "input:line" of a finding's first location ("-" when it has none), plus further lines.
+/// "input:line" of a finding's first location ("(no location)" when it has none: coverage
+/// findings), plus further lines.
 std::string where(const Violation& violation);
 /// "(invocation ID, label)" of a finding, the label from the report's invocation_labels; empty
 /// when the finding has no invocation.

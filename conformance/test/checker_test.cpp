@@ -458,6 +458,20 @@ TEST(Envelope, MissingKeyIsReportedOnceAndLeavesAGap) {
   EXPECT_FALSE(first(report, "FP002")->invocation.has_value());
 }
 
+// A key that is there but of the wrong type is named as such, not as missing (session-8 review).
+TEST(Envelope, AKeyOfTheWrongTypeIsNotCalledMissing) {
+  auto events = create_completed();
+  events[2] = with(events[2], "invocation_id", json{{"id", 1}});
+  const Report report = run(example_plan(), events);
+  ASSERT_NE(first(report, "FP002"), nullptr);
+  EXPECT_THAT(first(report, "FP002")->message,
+              HasSubstr("has an invocation key {\"id\":1} at /properties/invocation_id that is "
+                        "not a string or a number"));
+  events[2] = without(events[2], "invocation_id");
+  EXPECT_THAT(first(run(example_plan(), events), "FP002")->message,
+              HasSubstr("has no invocation key /properties/invocation_id"));
+}
+
 TEST(Envelope, OrderValueMustBeAnInteger) {
   auto events = create_completed();
   events[4] = with(events[4], "sequence", "5");

@@ -312,6 +312,47 @@ TEST_F(Cli, ReportsAreAllOrNothingAndNeverReplaceWhatIsRead) {
   EXPECT_EQ(null_twice.status, 0) << null_twice.err;
 }
 
+// Session-8 review: what a mistyped command line is told, and what reaches the terminal.
+TEST_F(Cli, MistakesAreNamedAndDiagnosticsAreInert) {
+  const auto typo = flowproof({"chek", "--plan", plan});
+  EXPECT_EQ(typo.status, 2);
+  EXPECT_THAT(typo.err, HasSubstr("unknown subcommand \"chek\" (known: check, plan, rules, gen)"));
+  const auto option_first = flowproof({"-V"});
+  EXPECT_EQ(option_first.status, 2);
+  EXPECT_THAT(option_first.err, HasSubstr("unknown option -V"));
+  const auto help = flowproof({"help", "check"});
+  EXPECT_EQ(help.status, 0) << help.err;
+  EXPECT_THAT(help.out, HasSubstr("Usage: flowproof check"));
+  const auto version = flowproof({"check", "--version"});
+  EXPECT_EQ(version.status, 0) << version.err;
+  EXPECT_THAT(version.out, HasSubstr("flowproof "));
+  // A --report without `=` is named as such, not taken for the input that is then missing.
+  const auto no_equals = flowproof({"check", "--plan", plan, "--report", "events.jsonl"});
+  EXPECT_EQ(no_equals.status, 2);
+  EXPECT_THAT(no_equals.err,
+              HasSubstr("flowproof: --report: expected FORMAT=PATH, got events.jsonl"));
+  EXPECT_THAT(no_equals.err, HasSubstr("run flowproof check --help"));
+  for (const char* seed : {"-1", "18446744073709551616", "7x"}) {
+    const auto bad_seed = flowproof({"gen", "--plan", plan, "--events", "1", "--seed", seed});
+    EXPECT_EQ(bad_seed.status, 2) << seed;
+    EXPECT_THAT(bad_seed.err, HasSubstr("expected a whole number from 0 to")) << seed;
+  }
+  // A path with an escape sequence is printed escaped on standard error.
+  const auto escape = flowproof({"check", "--plan", plan, "no\x1b[2Jsuch.jsonl"});
+  EXPECT_EQ(escape.status, 3);
+  EXPECT_THAT(escape.err, HasSubstr("no\\u001B[2Jsuch.jsonl"));
+  EXPECT_THAT(escape.err, Not(HasSubstr("\x1b")));
+  // --min-coverage with FP202 off would pass whatever the coverage: said, not silent.
+  const auto idle = flowproof({"check", "--plan", plan, "--min-coverage", "0.99", "--severity",
+                               "FP202=off", clean_events()});
+  EXPECT_THAT(idle.err, HasSubstr("warning: --min-coverage has no effect"));
+  // Standard output that cannot take the listing is exit 2, as for check and gen.
+  const auto full = flowproof::testing::run_process(
+      {"/bin/sh", "-c", std::string(FLOWPROOF_BINARY) + " rules > /dev/full"}, {});
+  EXPECT_EQ(full.status, 2);
+  EXPECT_THAT(full.err, HasSubstr("cannot write to standard output"));
+}
+
 // The form of the help's example: repeatable options before several inputs. Each option takes
 // one value; every input stays an input.
 TEST_F(Cli, RepeatableOptionsBeforeSeveralInputs) {

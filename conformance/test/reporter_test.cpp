@@ -241,6 +241,20 @@ TEST(TextReporter, CountsBlankLinesOnlyWhenThereAreSome) {
               HasSubstr("14 lines, 11 events, 0 skipped, 1 malformed, 2 blank, 2 invocations"));
 }
 
+// A finding without a location (coverage) says so; "-" is the name of standard input.
+TEST(TextReporter, AFindingWithoutALocationSaysSo) {
+  Report report = sample_report();
+  Violation v;
+  v.rule = "FP202";
+  v.name = "outcome-not-covered";
+  v.severity = Severity::error;
+  v.message = "signup never ended Failed";
+  report.violations.push_back(v);
+  report.rules.push_back({"FP202", "outcome-not-covered", Severity::error, 1});
+  EXPECT_THAT(render("text", report), HasSubstr("(no location)  signup never ended Failed"));
+  EXPECT_THAT(render("junit", report), HasSubstr("(no location): signup never ended Failed"));
+}
+
 TEST(TextReporter, LimitsFindingsPerRule) {
   const std::string text = render("text", sample_report(), {.max_findings_per_rule = 1});
   EXPECT_THAT(text, HasSubstr("... and 1 more"));

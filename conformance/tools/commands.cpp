@@ -2,6 +2,8 @@
 // and reports go to standard output, diagnostics to standard error.
 #include "commands.hpp"
 
+#include "reporter_formats.hpp"
+
 #include <flowproof/conformance/checker.hpp>
 #include <flowproof/conformance/generator.hpp>
 #include <flowproof/conformance/plan.hpp>
@@ -39,9 +41,36 @@ bool split_pair(const std::string& text, std::string& key, std::string& value) {
   return true;
 }
 
+// Writes `text` to standard error, each line prefixed "flowproof: " and passed through the
+// reports' escaper: a path, an argument or a plan's data cannot drive the terminal.
+void diagnose(std::string_view text) {
+  for (std::size_t start = 0; start <= text.size();) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    if (end > start || start == 0) {
+      std::cerr << "flowproof: " << report_detail::printable(text.substr(start, end - start))
+                << "\n";
+    }
+    start = end + 1;
+  }
+}
+
 int usage_error(const std::string& message) {
-  std::cerr << "flowproof: " << message << "\n";
+  diagnose(message);
   return exit_unusable;
+}
+
+int plan_unusable(const PlanError& error) {
+  diagnose(std::string("the plan is unusable:\n") + error.what());
+  return exit_unusable;
+}
+
+// Standard output could not take everything (a closed pipe end, a full disk): exit 2, as check
+// and gen do.
+int finish_stdout(int status) {
+  std::cout.flush();
+  if (!std::cout) return usage_error("cannot write to standard output");
+  return status;
 }
 
 // Redraws one progress line on standard error at most four times a second; clears it at the end.
@@ -163,8 +192,11 @@ int run_check(const CheckCommand& command) {
   try {
     plan = load_plan(command.plan);
   } catch (const PlanError& error) {
-    std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
-    return exit_unusable;
+    return plan_unusable(error);
+  }
+
+  if (options.min_coverage && effective_severity("FP202", plan, options) == Severity::off) {
+    diagnose("warning: --min-coverage has no effect: FP202, the rule that reports it, is off");
   }
 
   ProgressLine progress;
@@ -178,15 +210,14 @@ int run_check(const CheckCommand& command) {
     report = checker.finish();
   } catch (const InputError& error) {
     progress.clear();
-    std::cerr << "flowproof: " << error.what() << "\n";
+    diagnose(error.what());
     return exit_unreadable;
   }
   progress.clear();
   annotate_report(report, plan, options);
 
   for (const Waiver& waiver : report.unused_waivers) {
-    std::cerr << "flowproof: warning: waiver " << waiver.pointer << " (" << waiver.rule
-              << ") matched nothing\n";
+    diagnose("warning: waiver " + waiver.pointer + " (" + waiver.rule + ") matched nothing");
   }
   if (reports.empty()) reports.emplace("text", "-");
   // Every report is opened before any is written, and published only when all were written: a
@@ -202,8 +233,7 @@ int run_check(const CheckCommand& command) {
     }
     for (harness::OutputFile& written : files) written.commit();
   } catch (const std::exception& error) {
-    std::cerr << "flowproof: " << error.what() << "\n";
-    return exit_unusable;
+    return usage_error(error.what());
   }
   return report.passed() ? exit_pass : exit_violations;
 }
@@ -212,10 +242,9 @@ int run_plan_lint(const std::string& path) {
   try {
     const Plan plan = load_plan(path);
     std::cout << describe_plan(plan);
-    return exit_pass;
+    return finish_stdout(exit_pass);
   } catch (const PlanError& error) {
-    std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
-    return exit_unusable;
+    return plan_unusable(error);
   }
 }
 
@@ -229,7 +258,7 @@ int run_rules() {
     std::cout << rule.id << "  " << name << "  " << severity << "  "
               << groups[static_cast<int>(rule.group)] << "  " << rule.summary << "\n";
   }
-  return exit_pass;
+  return finish_stdout(exit_pass);
 }
 
 int run_gen(const GenCommand& command) {
@@ -237,8 +266,7 @@ int run_gen(const GenCommand& command) {
   try {
     plan = load_plan(command.plan);
   } catch (const PlanError& error) {
-    std::cerr << "flowproof: the plan is unusable:\n" << error.what() << "\n";
-    return exit_unusable;
+    return plan_unusable(error);
   }
   if (command.output != "-" && harness::same_output_file(command.output, command.plan)) {
     return usage_error("-o " + command.output + " is the plan; the stream would replace it");

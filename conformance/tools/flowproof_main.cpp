@@ -8,8 +8,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+#include <charconv>
+#include <cstdint>
+#include <cstring>
 #include <iostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace {
@@ -28,10 +33,11 @@ EXIT STATUS: 0 no error-severity violation, 1 violations, 2 plan or command line
 )";
 
 constexpr const char* lint_examples = R"(
-EXAMPLES:
-  flowproof plan lint cli.plan.json
 Prints the plan's flows, events, steps and reasons; an invalid plan prints every problem with its
 JSON pointer and exits 2.
+
+EXAMPLES:
+  flowproof plan lint cli.plan.json
 )";
 
 constexpr const char* rules_examples = R"(
@@ -79,6 +85,44 @@ const CLI::Validator at_least_one(
     },
     "N >= 1");
 
+// A whole number from 0 to 2^64-1 (CLI11 would clamp -1 or 2^64 to the largest value).
+const CLI::Validator seed_number(
+    [](std::string& text) -> std::string {
+      std::uint64_t value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size()) {
+        return "expected a whole number from 0 to 18446744073709551615, got " + text;
+      }
+      return {};
+    },
+    "SEED");
+
+// KEY=VALUE with both sides non-empty (`what` names the form, e.g. "FORMAT=PATH"), so a value
+// without `=` is named as such rather than taken for an input that is then missing.
+CLI::Validator pair_of(std::string what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        const auto equals = text.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
+          return "expected " + what + ", got " + text;
+        }
+        return {};
+      },
+      what);
+}
+
+constexpr const char* subcommands[] = {"check", "plan", "rules", "gen"};
+
+// Writes what CLI11 printed for --help or --version; a closed or full standard output is exit 2.
+int finish_output(int status) {
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "flowproof: cannot write to standard output\n";
+    return flowproof::cli::exit_unusable;
+  }
+  return status;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -101,7 +145,8 @@ int main(int argc, char** argv) {
   };
   repeatable("--report", check.reports,
              "FORMAT=PATH: write a report (json, junit, markdown, html, text; each at most once; "
-             "PATH - is standard output). Default: text to standard output");
+             "PATH - is standard output). Default: text to standard output")
+      ->check(pair_of("FORMAT=PATH"));
   check_app->add_flag("--require-coverage", check.require_coverage,
                       "Turn the coverage rules FP201/FP202 on at error severity");
   check_app
@@ -109,9 +154,10 @@ int main(int argc, char** argv) {
                    "Fail when the covered share of outcomes is below RATIO (0..1)")
       ->check(ratio);
   repeatable("--severity", check.severities,
-             "RULE=error|warning|off: override a rule's severity (repeatable)");
-  repeatable("--label", check.labels,
-             "INVOCATION=NAME: name an invocation in reports (repeatable)");
+             "RULE=error|warning|off: override a rule's severity (repeatable)")
+      ->check(pair_of("RULE=LEVEL"));
+  repeatable("--label", check.labels, "INVOCATION=NAME: name an invocation in reports (repeatable)")
+      ->check(pair_of("INVOCATION=NAME"));
   repeatable("--labels", check.label_files,
              "FILE: invocation labels from a suite's sidecar (the GoogleTest listener's "
              ".labels.json, or a JSON object invocation -> name; repeatable)");
@@ -141,6 +187,7 @@ int main(int argc, char** argv) {
       ->required()
       ->check(at_least_one);
   gen_app->add_option("--seed", gen.seed, "Random seed; the same seed gives the same stream")
+      ->check(seed_number)
       ->capture_default_str();
   gen_app
       ->add_option("--defect-rate", gen.defect_rate,
@@ -156,16 +203,53 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   gen_app->footer(gen_examples);
 
+  // Every subcommand answers --version too (`flowproof check --version`).
+  const std::string version_text = "flowproof " + std::string(flowproof::conformance::version());
+  for (CLI::App* sub : {check_app, plan_app, lint_app, rules_app, gen_app}) {
+    sub->set_version_flag("--version", version_text, "Print the version and exit");
+  }
+
+  // `flowproof help [SUBCOMMAND...]` is `flowproof [SUBCOMMAND...] --help`; a word that is no
+  // subcommand is named, not reported as "a subcommand is required".
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && args[0] == "help") {
+    args.erase(args.begin());
+    args.emplace_back("--help");
+  }
+  if (!args.empty() && !args[0].starts_with("-") &&
+      std::find(std::begin(subcommands), std::end(subcommands), args[0]) == std::end(subcommands)) {
+    std::cerr << "flowproof: unknown subcommand \"" << args[0]
+              << "\" (known: check, plan, rules, gen); run flowproof --help\n";
+    return exit_unusable;
+  }
+  if (!args.empty() && args[0].starts_with("-") && args[0] != "-h" && args[0] != "--help" &&
+      args[0] != "--version") {
+    std::cerr << "flowproof: unknown option " << args[0]
+              << " (a subcommand comes first: check, plan, rules, gen); run flowproof --help\n";
+    return exit_unusable;
+  }
+  std::vector<char*> parsed_args = {argv[0]};
+  for (std::string& arg : args) parsed_args.push_back(arg.data());
+
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(parsed_args.size()), parsed_args.data());
   } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
+    return finish_output(app.exit(e));
   } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
+    return finish_output(app.exit(e));
   } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
+    return finish_output(app.exit(e));
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the message and a pointer to --help on standard error
+    // The subcommand whose command line failed, for the pointer to its --help.
+    std::string where;
+    for (CLI::App* sub : {check_app, lint_app, plan_app, rules_app, gen_app}) {
+      if (sub->parsed()) {
+        where = sub == lint_app ? "plan lint " : sub->get_name() + " ";
+        break;
+      }
+    }
+    std::cerr << "flowproof: " << e.what() << "\nflowproof: run flowproof " << where
+              << "--help for the options\n";
     return exit_unusable;
   }
 
