@@ -51,16 +51,16 @@ class FileSource final : public ByteSource {
 // member or stray bytes after the data would pass unnoticed with the events in them.
 class GzipSource final : public ByteSource {
  public:
-  GzipSource(std::FILE* file, std::string name)
-      : file_(file), name_(std::move(name)), input_(1 << 17) {
+  GzipSource(std::FILE* file, std::string name, bool owned = true)
+      : file_(file), name_(std::move(name)), input_(1 << 17), owned_(owned) {
     if (inflateInit2(&stream_, 16 + MAX_WBITS) != Z_OK) {  // 16: a gzip header and trailer
-      std::fclose(file_);
+      if (owned_) std::fclose(file_);
       throw InputError(name_ + ": cannot decompress: " + (stream_.msg ? stream_.msg : "zlib"));
     }
   }
   ~GzipSource() override {
     inflateEnd(&stream_);
-    std::fclose(file_);
+    if (owned_) std::fclose(file_);
   }
   GzipSource(const GzipSource&) = delete;
   GzipSource& operator=(const GzipSource&) = delete;
@@ -79,6 +79,9 @@ class GzipSource final : public ByteSource {
       }
       if (!in_member_ && !at_magic()) {
         const std::uint64_t at = consumed();
+        // Zero bytes after the last member are padding (tape and block devices add it), which
+        // gzip -d and gzip -t accept: the end, once every remaining byte is zero.
+        if (at > 0 && only_zeros_remain()) return wanted - stream_.avail_out;
         if (at == 0) fail("not gzip data");
         fail("the data after the end of the gzip stream (at byte " + std::to_string(at) +
              ") is not gzip");
@@ -107,6 +110,16 @@ class GzipSource final : public ByteSource {
     return n > 0;
   }
   std::uint64_t consumed() const { return read_ - stream_.avail_in; }
+  // Whether the unread input and the rest of the file are all zero bytes (reads them).
+  bool only_zeros_remain() {
+    do {
+      for (uInt i = 0; i < stream_.avail_in; ++i) {
+        if (stream_.next_in[i] != 0) return false;
+      }
+      stream_.avail_in = 0;
+    } while (fill());
+    return true;
+  }
   // Whether the unread input starts with gzip's magic bytes, as every member does (only the first
   // byte is checked when the buffer ends after it; zlib checks the rest).
   bool at_magic() const {
@@ -122,6 +135,7 @@ class GzipSource final : public ByteSource {
   z_stream stream_{};
   std::uint64_t read_ = 0;  // bytes of the file read so far
   bool in_member_ = false;
+  bool owned_;
 };
 
 class IstreamSource final : public ByteSource {
@@ -261,9 +275,23 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
   return {};
 }
 
+// Whether the stream's first byte is gzip's first magic byte, 0x1F: a control character no JSON
+// text starts with, so a stream that begins with it is read as gzip whatever its name (and is
+// "not gzip data" when the second byte is wrong). The byte is put back.
+bool starts_like_gzip(std::FILE* file) {
+  const int c = std::fgetc(file);
+  if (c == EOF) return false;
+  std::ungetc(c, file);
+  return c == 0x1f;
+}
+
 std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) {
   std::string name = path.string();
-  if (name == "-") return std::make_unique<FileSource>(stdin, "-", false);
+  if (name == "-") {
+    // gzip data piped in (`cat events.jsonl.gz | flowproof check ... -`) is read decompressed.
+    if (starts_like_gzip(stdin)) return std::make_unique<GzipSource>(stdin, "-", false);
+    return std::make_unique<FileSource>(stdin, "-", false);
+  }
   std::error_code error;
   auto status = std::filesystem::status(path, error);
   if (error || !std::filesystem::exists(status)) {
@@ -273,7 +301,9 @@ std::unique_ptr<ByteSource> open_file_source(const std::filesystem::path& path) 
     throw InputError(name + ": cannot read: is a directory");
   std::FILE* file = std::fopen(name.c_str(), "rb");
   if (file == nullptr) throw InputError(name + ": cannot read: " + std::strerror(errno));
-  if (path.extension() == ".gz") return std::make_unique<GzipSource>(file, name);
+  if (path.extension() == ".gz" || starts_like_gzip(file)) {
+    return std::make_unique<GzipSource>(file, name);
+  }
   return std::make_unique<FileSource>(file, name, true);
 }
 

@@ -6,8 +6,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -168,12 +170,26 @@ void SuiteRecorder::write(const std::filesystem::path& events_path,
 }
 
 std::map<std::string, std::string> read_labels_file(const std::filesystem::path& path) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw std::runtime_error("cannot read the labels file " + path.string() +
+                             ": it is a directory");
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read the labels file " + path.string());
+  if (!in) {
+    throw std::runtime_error("cannot read the labels file " + path.string() + ": " +
+                             std::strerror(errno));
+  }
   std::ostringstream text;
   text << in.rdbuf();
-  nlohmann::json json = nlohmann::json::parse(text.str(), nullptr, false);
-  if (json.is_discarded() || !json.is_object()) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::parse_error& bad) {
+    // nlohmann's message carries the line and column ("... at line 3, column 7: ...").
+    throw std::runtime_error("the labels file " + path.string() + " is not JSON: " + bad.what());
+  }
+  if (!json.is_object()) {
     throw std::runtime_error("the labels file " + path.string() + " is not a JSON object");
   }
   nlohmann::json labels = json;

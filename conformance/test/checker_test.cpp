@@ -323,7 +323,7 @@ TEST(Reading, GzipMembersAndTrailingData) {
     checker.add_file(path);
     return checker.finish();
   };
-  const Report both = check("both.jsonl.gz", one + two);
+  const Report both = check("both.jsonl.gz", one + two);  // first: 5 events
   EXPECT_EQ(both.summary.events, 5u);
   EXPECT_EQ(both.summary.skipped, 1u);  // the second member's line was read
   auto refused = [&](const std::string& name, const std::string& bytes) {
@@ -351,6 +351,13 @@ TEST(Reading, GzipMembersAndTrailingData) {
               HasSubstr("empty.jsonl.gz: cannot decompress: the file is empty (not even a gzip "
                         "header)"));
   EXPECT_EQ(check("nothing.jsonl.gz", gzip_bytes("")).summary.lines, 0u);  // gzip of no lines
+  // Zero padding after the last member is accepted, as gzip -t accepts it; a non-zero byte in
+  // it is not (session-8 review).
+  const std::string padded = one + std::string(512, '\0');
+  EXPECT_EQ(check("padded.jsonl.gz", padded).summary.events, 5u);
+  EXPECT_THAT(refused("padded-then-x.jsonl.gz", padded + "x"), HasSubstr("is not gzip"));
+  // gzip data is recognised by its first byte whatever the name.
+  EXPECT_EQ(check("unnamed.jsonl", one).summary.events, 5u);
 }
 
 // Any damage to a .gz input is read or refused, never a crash and never a silent partial read:

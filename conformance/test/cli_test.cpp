@@ -197,6 +197,13 @@ TEST_F(Cli, StandardInputIsAnInput) {
   EXPECT_EQ(result.status, 1) << result.err;
   const auto json = nlohmann::json::parse(result.out);
   EXPECT_EQ(json["violations"][0]["at"][0]["input"], "-");
+  // gzip on standard input is read decompressed (before session 8: one FP001 per line).
+  const auto gzipped =
+      flowproof::testing::run_process({"/bin/sh", "-c",
+                                       "gzip -c " + failing_events() + " | " + FLOWPROOF_BINARY +
+                                           " check --plan " + plan + " --report json=- -"});
+  EXPECT_EQ(gzipped.status, 1) << gzipped.err;
+  EXPECT_EQ(nlohmann::json::parse(gzipped.out)["violations"], json["violations"]);
 }
 
 TEST_F(Cli, UnusablePlanExitsTwoNamingThePointer) {
@@ -346,6 +353,9 @@ TEST_F(Cli, MistakesAreNamedAndDiagnosticsAreInert) {
   const auto idle = flowproof({"check", "--plan", plan, "--min-coverage", "0.99", "--severity",
                                "FP202=off", clean_events()});
   EXPECT_THAT(idle.err, HasSubstr("warning: --min-coverage has no effect"));
+  const auto labels_dir = flowproof({"check", "--plan", plan, "--labels", dir_.string(), "x"});
+  EXPECT_EQ(labels_dir.status, 2);
+  EXPECT_THAT(labels_dir.err, HasSubstr(dir_.string() + ": it is a directory"));
   // Standard output that cannot take the listing is exit 2, as for check and gen.
   const auto full = flowproof::testing::run_process(
       {"/bin/sh", "-c", std::string(FLOWPROOF_BINARY) + " rules > /dev/full"}, {});
