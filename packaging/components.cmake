@@ -75,6 +75,25 @@ if(NOT result EQUAL 0)
   message(FATAL_ERROR "COMPONENTS harness looked for more than it needs:\n${log}")
 endif()
 
+# 1c. Product code at the top asks for harness, a tests/ subdirectory for conformance: configures,
+#     generates, builds and runs (the checker's packages are found below, made global).
+consumer(subdirectory result log "-DCONSUMER_COMPONENTS=harness" "-DCONSUMER_TESTS_SUBDIRECTORY=ON")
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "a second find_package(flowproof) in a subdirectory failed:\n${log}")
+endif()
+execute_process(COMMAND "${CMAKE_COMMAND}" --build "${WORK}/subdirectory" --parallel 2
+                RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "building the subdirectory consumer failed:\n${log}")
+endif()
+file(GLOB_RECURSE program "${WORK}/subdirectory/tests/conformance_below"
+     "${WORK}/subdirectory/tests/conformance_below.exe")
+execute_process(COMMAND ${program} RESULT_VARIABLE result OUTPUT_VARIABLE log ERROR_VARIABLE log)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "the subdirectory consumer failed (${result}):\n${log}")
+endif()
+expect_in("${log}" "conformance below: pass" "the subdirectory consumer")
+
 # 2. A requested component whose dependencies are missing: the message names the component and
 #    each missing dependency.
 consumer(properties result log ${no_test_frameworks} "-DCONSUMER_COMPONENTS=harness,properties")

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace flowproof::conformance {
@@ -456,6 +457,12 @@ TEST(Reading, RecordedEventsGoThroughTheSamePath) {
 
 // ---- FP002-FP008
 // ---------------------------------------------------------------------------------
+
+// The checker keeps a reference to its plan: a temporary plan would dangle (session-8 review: it
+// compiled, then aborted with "pure virtual method called").
+static_assert(std::is_constructible_v<Checker, const Plan&>);
+static_assert(!std::is_constructible_v<Checker, Plan&&>);
+static_assert(!std::is_constructible_v<Checker, Plan>);
 
 TEST(Envelope, MissingKeyIsReportedOnceAndLeavesAGap) {
   auto events = create_completed();

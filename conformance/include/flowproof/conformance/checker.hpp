@@ -68,14 +68,17 @@ struct CheckOptions {
   std::map<std::string, std::string> invocation_labels;
 };
 
+/// Checks event streams against a plan. The checker keeps a reference to the plan: the plan must
+/// outlive it (a temporary plan is refused at compile time).
 class Checker {
  public:
   explicit Checker(const Plan& plan, CheckOptions options = {});
+  Checker(Plan&&, CheckOptions = {}) = delete;  // would dangle: keep the plan in a variable
   ~Checker();
   Checker(Checker&&) noexcept;
   Checker& operator=(Checker&&) noexcept;
 
-  /// Reads a file (".gz" decompressed; "-" is standard input). Throws InputError when unreadable.
+  /// Reads a file (gzip decompressed; "-" is standard input). Throws InputError when unreadable.
   void add_file(const std::filesystem::path& path);
   /// Reads a stream of JSON Lines (or one JSON array) under the given input name.
   void add_stream(std::string_view input_name, std::istream& in);
