@@ -161,9 +161,13 @@ inline properties::FunnelExpectations expectations() {
       // weight than check_billing's to be covered within 100 cases whatever the seed.
       {"change_plan", {{fakes::Outcome::success, 2}, {fakes::Outcome::billing_required, 1}}},
       {"list_plan_candidates", {{fakes::Outcome::success, 6}, {fakes::Outcome::no_candidates, 1}}},
+      // A region retry that then succeeds ends only about one app create case in fifty with
+      // region_unavailable at weight 1: the zoo's wrong_region_after_retry went unseen within 100
+      // cases by 4 of 21 seeds. At 3, by 1 of 21 (seed 7); message_as_error_class, whose HTTP
+      // errors got rarer, then needs up to 65 cases instead of 30.
       {"create_application",
        {{fakes::Outcome::success, 6},
-        {fakes::Outcome::region_unavailable, 1},
+        {fakes::Outcome::region_unavailable, 3},
         {fakes::Outcome::http_error, 1}}},
   };
   // The calls that set up a new application may also answer with an HTTP error.
