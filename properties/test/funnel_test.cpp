@@ -386,6 +386,11 @@ TEST(FunnelInvariants, AnInvariantThatThrowsIsAProblemNotACrash) {
       {.name = "throws_an_int",
        .check = [](const FinishedRun&) -> std::vector<std::string> { throw 42; }},
       {.name = "without_a_check", .check = {}},
+      {.name = "uses_rc_assert",
+       .check = [](const FinishedRun& run) -> std::vector<std::string> {
+         RC_ASSERT(run.events.empty());  // not how a check reports: it throws rapidcheck's result
+         return {};
+       }},
   };
   const PropertyResult result = check_funnel_property(
       example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
@@ -396,6 +401,7 @@ TEST(FunnelInvariants, AnInvariantThatThrowsIsAProblemNotACrash) {
   EXPECT_THAT(problems, HasSubstr("invariant reads_past_the_end threw std::out_of_range: "));
   EXPECT_THAT(problems, HasSubstr("invariant throws_an_int threw int"));
   EXPECT_THAT(problems, HasSubstr("invariant without_a_check has no check"));
+  EXPECT_THAT(problems, HasSubstr("invariant uses_rc_assert threw rc::detail::CaseResult"));
   EXPECT_FALSE(result.flaky);
 }
 
