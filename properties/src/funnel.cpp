@@ -283,6 +283,26 @@ FunnelCase run_funnel_case(const conformance::Plan& plan, const std::string& flo
     }
   }
 
+  const FinishedRun finished{
+      .plan = plan, .flow = *flow, .world = world, .events = events, .exception = out.exception};
+  for (const Invariant& invariant : expectations.invariants) {
+    const std::string label = "invariant " + invariant.name;
+    if (!invariant.check) {
+      out.problems.push_back(label + " has no check");
+      continue;
+    }
+    try {
+      for (const std::string& problem : invariant.check(finished)) {
+        out.problems.push_back(label + ": " + problem);
+      }
+    } catch (const std::exception& error) {
+      // A broken invariant is a problem of the case (named, shrunk), not a crash of the property.
+      out.problems.push_back(label + " threw " + harness::error_class(error) + ": " + error.what());
+    } catch (...) {
+      out.problems.push_back(label + " threw " + harness::error_class(std::current_exception()));
+    }
+  }
+
   const conformance::Report report = conformance::check(plan, events, expectations.check_options);
   for (const auto& violation : report.violations) {
     if (violation.waived || violation.severity != conformance::Severity::error) continue;

@@ -267,6 +267,8 @@ fakes::FakeSession& World::session() { return impl_->session; }
 fakes::FakeClock& World::clock() { return impl_->session.clock(); }
 fakes::Prompter& World::prompter() { return impl_->prompter; }
 fakes::FakeBackend& World::backend() { return impl_->backend; }
+const fakes::FakeSession& World::session() const { return impl_->session; }
+const fakes::FakeBackend& World::backend() const { return impl_->backend; }
 fakes::FakeWaiter& World::waiter() { return impl_->waiter; }
 harness::RecordingClient& World::client() { return impl_->client; }
 

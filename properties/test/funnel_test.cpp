@@ -289,6 +289,122 @@ TEST_F(Corpus, KeepsOneFilePerPropertyAndScript) {
   EXPECT_EQ(entries[2].id, "Toy/Two");
 }
 
+// Invariants: product-specific facts that need the world (here: the fake backend's call log).
+
+// Holds for the toy: a tracked run completes after a create_application call the backend answered
+// with success, and only then (a dry run tracks nothing).
+Invariant completed_means_created(int* checked) {
+  return {.name = "completed_means_created", .check = [checked](const FinishedRun& run) {
+            ++*checked;
+            std::vector<std::string> problems;
+            if (run.flow.id != "application_create")
+              problems.push_back("wrong flow " + run.flow.id);
+            const ScriptStep* dry_run = run.world.script().flag("dry_run");
+            if (dry_run != nullptr && dry_run->value == "true") return problems;
+            bool created = false;
+            for (const fakes::BackendCall& call : run.world.backend().calls("create_application")) {
+              created = created || call.response.outcome == fakes::Outcome::success;
+            }
+            bool completed = false;
+            for (const harness::Event& event : run.events) {
+              completed = completed || event.name == run.flow.completed->name;
+            }
+            if (completed != created) {
+              problems.push_back(std::string(completed ? "Completed" : "no Completed") +
+                                 (created ? " after" : " without") + " a successful create");
+            }
+            return problems;
+          }};
+}
+
+TEST(FunnelInvariants, AnInvariantThatHoldsLetsThePropertyPass) {
+  int checked = 0;
+  FunnelExpectations expectations = toy_expectations();
+  expectations.invariants = {completed_means_created(&checked)};
+  const PropertyResult result = check_funnel_property(
+      example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
+      expectations, fixed("Toy/InvariantHolds", ""));
+  EXPECT_TRUE(result.passed()) << result.to_text();
+  EXPECT_GE(checked, 100);  // after every case
+}
+
+// A "fact" that some drawn runs break: the backend never answers with the billing wall.
+Invariant no_billing_wall() {
+  return {.name = "no_billing_wall", .check = [](const FinishedRun& run) {
+            std::vector<std::string> problems;
+            for (const fakes::BackendCall& call : run.world.backend().calls()) {
+              if (call.response.outcome == fakes::Outcome::billing_required) {
+                problems.push_back(call.operation + " (#" + std::to_string(call.number) +
+                                   ") answered billing_required");
+              }
+            }
+            return problems;
+          }};
+}
+
+TEST_F(Corpus, AnInvariantsProblemIsNamedShrunkSavedAndReplayed) {
+  int checked = 0;
+  FunnelExpectations expectations = toy_expectations();
+  expectations.invariants = {completed_means_created(&checked), no_billing_wall()};
+  const auto run = [](World& w) { toy_create(w, ToyBug::none); };
+  const PropertyResult result =
+      check_funnel_property(example_plan(), "application_create", run, expectations,
+                            fixed("Toy/Invariant", dir_.string()));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed) << result.to_text();
+  EXPECT_THAT(result.note("problems"),
+              HasSubstr("\n  - invariant no_billing_wall: create_application (#"));
+  EXPECT_THAT(result.note("problems"), HasSubstr(") answered billing_required"));
+  EXPECT_THAT(result.note("problems"), Not(HasSubstr("completed_means_created")));
+  EXPECT_THAT(result.to_text(), HasSubstr("invariant no_billing_wall:"));
+  // Shrunk like any other problem: the simplest answers, no Ctrl-C, not a dry run.
+  const std::string script = result.note("script");
+  EXPECT_THAT(script, HasSubstr("backend create_application -> billing_required"));
+  EXPECT_THAT(script, HasSubstr("flag dry_run -> false"));
+  EXPECT_THAT(script, HasSubstr("\"Application name\" -> default"));
+  EXPECT_THAT(script, HasSubstr("-> choose #0"));
+  EXPECT_THAT(script, Not(HasSubstr("interrupt")));
+  EXPECT_THAT(script, Not(HasSubstr("-> no")));
+  EXPECT_FALSE(result.flaky);
+
+  // Saved with its problem, and the replay through the scripted fakes checks the invariant too.
+  const std::vector<CorpusEntry> entries = load_corpus(dir_);
+  ASSERT_THAT(entries, SizeIs(1));
+  EXPECT_THAT(entries[0].problems, Contains(StartsWith("invariant no_billing_wall: ")));
+  const ReplayResult replay = replay_corpus_entry(example_plan(), entries[0], run, expectations);
+  EXPECT_THAT(replay.problems, Contains(StartsWith("invariant no_billing_wall: ")))
+      << replay.to_text();
+  EXPECT_FALSE(replay.flaky);
+}
+
+TEST(FunnelInvariants, AnInvariantThatThrowsIsAProblemNotACrash) {
+  FunnelExpectations expectations = toy_expectations();
+  expectations.invariants = {
+      {.name = "reads_past_the_end",
+       .check = [](const FinishedRun& run) -> std::vector<std::string> {
+         return {run.events.at(run.events.size()).name};  // std::out_of_range
+       }},
+      {.name = "throws_an_int",
+       .check = [](const FinishedRun&) -> std::vector<std::string> { throw 42; }},
+      {.name = "without_a_check", .check = {}},
+      {.name = "uses_rc_assert",
+       .check = [](const FinishedRun& run) -> std::vector<std::string> {
+         RC_ASSERT(run.events.empty());  // not how a check reports: it throws rapidcheck's result
+         return {};
+       }},
+  };
+  const PropertyResult result = check_funnel_property(
+      example_plan(), "application_create", [](World& w) { toy_create(w, ToyBug::none); },
+      expectations, fixed("Toy/InvariantThrows", ""));
+  ASSERT_EQ(result.verdict, PropertyResult::Verdict::failed) << result.to_text();
+  EXPECT_EQ(result.cases, 0);  // every run breaks them
+  const std::string problems = result.note("problems");
+  EXPECT_THAT(problems, HasSubstr("invariant reads_past_the_end threw std::out_of_range: "));
+  EXPECT_THAT(problems, HasSubstr("invariant throws_an_int threw int"));
+  EXPECT_THAT(problems, HasSubstr("invariant without_a_check has no check"));
+  EXPECT_THAT(problems, HasSubstr("invariant uses_rc_assert threw rc::detail::CaseResult"));
+  EXPECT_FALSE(result.flaky);
+}
+
 TEST(CorpusFiles, AnUnreadableEntryNamesTheMember) {
   EXPECT_THROW(corpus_entry_from_json({{"flowproof_corpus", 2}}), std::invalid_argument);
   EXPECT_THROW(corpus_entry_from_json({{"flowproof_corpus", 1}, {"flow", 3}}),

@@ -25,6 +25,8 @@
 #define CLOUD_CLI_DEFECT_nested_auth_funnel 8
 #define CLOUD_CLI_DEFECT_tracked_dry_run 9
 #define CLOUD_CLI_DEFECT_racing_sequence 10
+#define CLOUD_CLI_DEFECT_wrong_region_after_retry 11
+#define CLOUD_CLI_DEFECT_generic_error_class 12
 
 #ifndef CLOUD_CLI_DEFECT
 #define CLOUD_CLI_DEFECT none

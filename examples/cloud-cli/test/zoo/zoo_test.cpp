@@ -60,6 +60,12 @@ const std::vector<Specimen>& specimens() {
        "must not track application_create"},
       {"racing_sequence", "a sequence counter that races", "app create", "application_create",
        "FP003"},
+      // The two below break no rule of the plan: only the example's invariants (the fake
+      // backend's call log, the product's error types) see them.
+      {"wrong_region_after_retry", "a region retry that reports the full region", "app create",
+       "application_create", "invariant region_actually_used: "},
+      {"generic_error_class", "a generic wrapper as the error class", "app create",
+       "application_create", "invariant product_error_class: "},
   };
   return all;
 }

@@ -43,6 +43,32 @@ struct OutcomeRule {
   std::string step = {};    ///< expected step; empty: not checked
 };
 
+/// What an invariant sees of one finished run (valid only during the check).
+struct FinishedRun {
+  const conformance::Plan& plan;
+  const conformance::Flow& flow;  ///< the flow under test
+  /// The fakes after the run, read-only: what the backend was asked and answered
+  /// (`world.backend().calls("create_application")`), the session's transcript, the drawn script
+  /// (`world.script()`, `world.script().flag("dry_run")`).
+  const World& world;
+  const std::vector<harness::Event>& events;  ///< the whole recording, in order
+  /// The error class of what escaped the product's run, "" when nothing did.
+  const std::string& exception;
+};
+
+/// A product-specific fact every run must satisfy that the plan cannot state, because it needs the
+/// world: "the region on Completed is the one the backend created the application in", "every
+/// error_class is one of the product's own error types". `check` returns the problems it found
+/// (empty: the run satisfies it); each is reported as `invariant <name>: <problem>` among the
+/// run's problems, so it fails the case, shrinks, and is saved and replayed like any other. An
+/// exception escaping `check` is a problem too (`invariant <name> threw <type>: <what>`), never a
+/// crash. Checks run after every run, whatever the flow did: return nothing for runs the fact does
+/// not concern. Do not use RC_ASSERT in a check: report problems by returning them.
+struct Invariant {
+  std::string name = {};  ///< names the invariant in its problems; a short identifier reads best
+  std::function<std::vector<std::string>(const FinishedRun& run)> check = {};
+};
+
 /// What the funnel property checks beyond the plan.
 struct FunnelExpectations {
   WorldOptions world = {};
@@ -60,6 +86,9 @@ struct FunnelExpectations {
   std::vector<std::string> after_flow = {};
   /// Options of the conformance check over the whole recording.
   conformance::CheckOptions check_options = {};
+  /// Product-specific invariants checked after every run, in order, after the funnel's own checks
+  /// and before the conformance check.
+  std::vector<Invariant> invariants = {};
 };
 
 /// The product run: everything it needs comes from the world.

@@ -80,6 +80,10 @@ class World {
   fakes::FakeClock& clock();
   fakes::Prompter& prompter();
   fakes::FakeBackend& backend();
+  /// Read-only views (the funnel property's invariants get a const World): the transcript, the
+  /// backend's call log (`calls()`), nothing that draws or records.
+  const fakes::FakeSession& session() const;
+  const fakes::FakeBackend& backend() const;
   fakes::FakeWaiter& waiter();
   harness::RecordingClient& client();
   /// A named yes/no decision (dry run, non-interactive, ...), drawn or replayed; recorded.
