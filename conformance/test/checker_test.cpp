@@ -753,6 +753,34 @@ TEST(Flows, DurationToleranceBoundary) {
   EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP108"});
 }
 
+// A tolerance or max_ms as large as INT64_MAX reads as "no limit": span + tolerance saturates
+// instead of wrapping to a negative bound (before the plan review every duration was FP108
+// "exceeds ... by more than 9223372036854775807 ms").
+TEST(Flows, DurationLimitsUpToInt64MaxDoNotOverflow) {
+  for (const std::int64_t limit : {INT64_MAX, INT64_MAX - 999, INT64_MAX - 1000}) {
+    Plan plan = plan_with([limit](json& p) {
+      p["flows"]["application_create"]["duration"]["tolerance_ms"] = limit;
+      p["flows"]["application_create"]["duration"]["max_ms"] = INT64_MAX;
+    });
+    for (const json& duration : {json(2200), json(3201), json(INT64_MAX)}) {
+      auto events = create_completed();
+      events[3] = with(events[3], "duration_ms", duration);
+      const Report report = run(plan, events);
+      EXPECT_TRUE(report.violations.empty())
+          << "tolerance " << limit << ", duration " << duration << ": "
+          << to_json(report).dump(1);
+    }
+  }
+  // A huge max_ms still refuses a duration past it.
+  Plan plan = plan_with([](json& p) {
+    p["flows"]["application_create"]["duration"]["tolerance_ms"] = INT64_MAX;
+    p["flows"]["application_create"]["duration"]["max_ms"] = INT64_MAX - 1;
+  });
+  auto events = create_completed();
+  events[3] = with(events[3], "duration_ms", INT64_MAX);
+  EXPECT_EQ(rules(run(plan, events)), std::set<std::string>{"FP108"});
+}
+
 // `"on": []`: no terminal must carry the duration, and a value that is there is still checked
 // (before session 7 an empty list was read as "every terminal").
 TEST(Flows, DurationOnNoTerminalIsNotRequiredButStillChecked) {
