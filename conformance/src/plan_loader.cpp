@@ -10,7 +10,10 @@
 #include "sha256.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <set>
@@ -22,6 +25,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kDefaultErrorClass = R"(^[A-Za-z_*][A-Za-z0-9_.:*<>\[\]/-]{0,127}$)";
+
+// What an integer the plan holds may be: its range is int64's, said in every message so that
+// 9223372036854775808 is not refused as if it were not a non-negative integer.
+constexpr std::string_view kNonNegative = "a non-negative integer up to 9223372036854775807";
 
 // Plans nest a few schema levels; anything deeper is refused before parsing, because validating a
 // schema and comparing enum values recurse (100000 nested arrays would overflow the stack).
@@ -293,7 +300,7 @@ class Loader {
       number = static_cast<std::int64_t>(value.get<std::uint64_t>());
     } else if (value.is_number_float()) {
       const double d = value.get<double>();
-      if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) {
+      if (std::isfinite(d) && std::floor(d) == d && d >= -0x1p63 && d < 0x1p63) {
         number = static_cast<std::int64_t>(d);
       }
     }
@@ -400,7 +407,9 @@ class Loader {
     if (document.contains("invocation_constant")) {
       plan_.invocation_constant =
           read_string_list(document["invocation_constant"], "/invocation_constant");
-      check_invocation_constant();
+      if (document["invocation_constant"].is_array()) {
+        check_invocation_constant(document["invocation_constant"]);
+      }
     }
 
     if (!document.contains("flows")) {
@@ -456,12 +465,19 @@ class Loader {
       plan_.invocation.key = *key;
     }
     if (value.contains("order")) plan_.invocation.order = pointer_member("order");
+    if (plan_.invocation.order && !plan_.invocation.key.empty() &&
+        *plan_.invocation.order == plan_.invocation.key) {
+      // Grouping and ordering by one value: every order value would be the invocation's id.
+      problem("/invocation/order", json_quote(*plan_.invocation.order) +
+                                       " is also the invocation key (/invocation/key): the order "
+                                       "must be a sequence number of its own");
+    }
     if (value.contains("timestamp")) {
       if (auto timestamp = pointer_member("timestamp")) plan_.invocation.timestamp = *timestamp;
     }
     if (value.contains("sequence_start")) {
       if (auto start = read_integer(value["sequence_start"], "/invocation/sequence_start", 0,
-                                    "a non-negative integer")) {
+                                    kNonNegative)) {
         plan_.invocation.sequence_start = *start;
       }
     }
@@ -484,17 +500,22 @@ class Loader {
     plan_.base_properties = read_schema(schema, "/base_properties");
   }
 
-  // A constant property the base properties do not declare is most likely a typo.
-  void check_invocation_constant() {
+  // A constant property the base properties do not declare is most likely a typo; the property
+  // the invocation is ordered by changes with every event, so it cannot be constant.
+  void check_invocation_constant(const json& written) {
     const json& base = plan_.base_properties_json;
-    if (!base.is_object() || !base.contains("properties") || !base["properties"].is_object()) {
-      return;
-    }
-    for (std::size_t i = 0; i < plan_.invocation_constant.size(); ++i) {
-      const std::string& name = plan_.invocation_constant[i];
-      if (!base["properties"].contains(name)) {
-        problem("/invocation_constant/" + std::to_string(i),
-                json_quote(name) + " is not declared in base_properties.properties");
+    const bool declared = base.is_object() && base.contains("properties") &&
+                          base["properties"].is_object();
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      if (!written[i].is_string()) continue;
+      const std::string name = written[i].get<std::string>();
+      const std::string at = "/invocation_constant/" + std::to_string(i);
+      if (plan_.invocation.order &&
+          *plan_.invocation.order == "/properties/" + json_pointer::escape_token(name)) {
+        problem(at, json_quote(name) + " is the invocation's order (/invocation/order), which " +
+                        "changes with every event");
+      } else if (declared && !name.empty() && !base["properties"].contains(name)) {
+        problem(at, json_quote(name) + " is not declared in base_properties.properties");
       }
     }
   }
@@ -566,18 +587,30 @@ class Loader {
               "a flow needs at least one terminal: \"completed\", \"aborted\" or \"failed\"");
     }
 
+    // Whether the vocabularies were read without a problem: implied steps and reasons are
+    // checked against them only then (a bad `steps` is one problem, not one more per implies).
+    std::size_t before = problems_.size();
     if (value.contains("steps")) {
       flow.steps = read_string_list(value["steps"], pointer + "/steps", true);
+      // Every Aborted and Failed names one of the steps (FP105): with none, each would fail.
+      if (value["steps"].is_array() && value["steps"].empty() && (flow.aborted || flow.failed)) {
+        problem(pointer + "/steps",
+                "must not be empty when \"aborted\" or \"failed\" is declared: every Aborted "
+                "and Failed names one of the flow's steps");
+      }
     } else if (flow.aborted || flow.failed) {
       problem(pointer + "/steps",
               "missing key \"steps\": required when \"aborted\" or \"failed\" is declared");
     }
+    steps_known_ = problems_.size() == before;
+    before = problems_.size();
     if (value.contains("reasons")) {
       flow.reasons = read_string_list(value["reasons"], pointer + "/reasons");
     } else if (flow.aborted) {
       problem(pointer + "/reasons",
               "missing key \"reasons\": required when \"aborted\" is declared");
     }
+    reasons_known_ = problems_.size() == before;
 
     for (auto [key, target] : {std::pair{"step_property", &flow.step_property},
                                std::pair{"reason_property", &flow.reason_property},
@@ -592,6 +625,16 @@ class Loader {
         problem(pointer + "/reason_required",
                 "expected a boolean, got " + type_of(value["reason_required"]));
       }
+    }
+    // Every Aborted carries one of the reasons unless reason_required is false: with none listed
+    // and reasons required, each would fail (FP106). `"reasons": []` with `"reason_required":
+    // false` says an Aborted carries no reason, and is accepted.
+    if (flow.aborted && flow.reason_required && value.contains("reasons") &&
+        value["reasons"].is_array() && value["reasons"].empty()) {
+      problem(pointer + "/reasons",
+              "must not be empty when \"aborted\" is declared and \"reason_required\" is true: "
+              "every Aborted carries one of the flow's reasons");
+      reasons_known_ = false;
     }
     if (value.contains("error_class")) {
       flow.error_class =
@@ -609,6 +652,7 @@ class Loader {
       }
     }
     if (value.contains("duration")) read_duration(flow, value["duration"], pointer + "/duration");
+    check_property_names(flow, value, pointer);
     if (value.contains("contains")) {
       flow.contains = read_string_list(value["contains"], pointer + "/contains");
       for (std::size_t i = 0; i < flow.contains.size(); ++i) {
@@ -621,6 +665,45 @@ class Loader {
       }
     }
     return flow;
+  }
+
+  // The step, reason, error-class and duration properties are four different properties: one
+  // name for two of them would make every terminal break one of the two rules (an Aborted's
+  // step would have to be one of the reasons too). Reported at the member the plan wrote (the
+  // later one when both are written), naming the other.
+  void check_property_names(const Flow& flow, const json& value, const std::string& pointer) {
+    struct Member {
+      std::string_view label;
+      const std::string* name;
+      std::string at;
+      bool written;
+    };
+    std::vector<Member> members = {
+        {"step_property", &flow.step_property, pointer + "/step_property",
+         value.contains("step_property")},
+        {"reason_property", &flow.reason_property, pointer + "/reason_property",
+         value.contains("reason_property")},
+        {"error_property", &flow.error_property, pointer + "/error_property",
+         value.contains("error_property")},
+    };
+    if (flow.duration) {
+      const json& duration = value["duration"];
+      members.push_back({"duration.property", &flow.duration->property,
+                         pointer + "/duration/property", duration.contains("property")});
+    }
+    std::set<std::size_t> reported;
+    for (std::size_t j = 1; j < members.size(); ++j) {
+      for (std::size_t i = 0; i < j; ++i) {
+        if (*members[i].name != *members[j].name) continue;
+        const Member& here = members[j].written ? members[j] : members[i];
+        const Member& other = members[j].written ? members[i] : members[j];
+        if (!here.written || !reported.insert(static_cast<std::size_t>(&here - members.data())).second) continue;
+        problem(here.at, json_quote(*here.name) + " is also the flow's " +
+                             std::string(other.label) +
+                             (other.written ? " (" + other.at + ")" : " (its default)") +
+                             ": each must be a property of its own");
+      }
+    }
   }
 
   void read_intermediate(Flow& flow, const std::string& name, const json& value,
@@ -669,17 +752,19 @@ class Loader {
       if (property == flow.step_property) {
         if (!carries_step) {
           problem(at, "a completed terminal carries no step");
-        } else if (!expected.is_string() ||
-                   std::find(flow.steps.begin(), flow.steps.end(), expected.get<std::string>()) ==
-                       flow.steps.end()) {
+        } else if (steps_known_ &&
+                   (!expected.is_string() || std::find(flow.steps.begin(), flow.steps.end(),
+                                                       expected.get<std::string>()) ==
+                                                 flow.steps.end())) {
           problem(at, expected.dump() + " is not one of the flow's steps");
         }
       } else if (property == flow.reason_property) {
         if (*kind != TerminalKind::aborted) {
           problem(at, "only an aborted terminal carries a reason");
-        } else if (!expected.is_string() ||
-                   std::find(flow.reasons.begin(), flow.reasons.end(),
-                             expected.get<std::string>()) == flow.reasons.end()) {
+        } else if (reasons_known_ &&
+                   (!expected.is_string() ||
+                    std::find(flow.reasons.begin(), flow.reasons.end(),
+                              expected.get<std::string>()) == flow.reasons.end())) {
           problem(at, expected.dump() + " is not one of the flow's reasons");
         }
       } else if (property == flow.error_property) {
@@ -722,13 +807,13 @@ class Loader {
     }
     if (value.contains("tolerance_ms")) {
       if (auto n = read_integer(value["tolerance_ms"], pointer + "/tolerance_ms", 0,
-                                "a non-negative integer")) {
+                                kNonNegative)) {
         rule.tolerance_ms = *n;
       }
     }
     if (value.contains("max_ms")) {
       if (auto n =
-              read_integer(value["max_ms"], pointer + "/max_ms", 0, "a non-negative integer")) {
+              read_integer(value["max_ms"], pointer + "/max_ms", 0, kNonNegative)) {
         rule.max_ms = *n;
       }
     }
@@ -746,17 +831,50 @@ class Loader {
     if (value.contains("allow_keys")) {
       plan_.pii.allow_keys = read_string_list(value["allow_keys"], "/pii/allow_keys");
     }
+    check_denied_and_allowed(value);
     if (value.contains("deny_patterns") &&
         expect_object(value["deny_patterns"], "/pii/deny_patterns")) {
       for (const auto& [name, member] :
            members_in_order(value["deny_patterns"], "/pii/deny_patterns")) {
         const json& expression = *member;
+        const std::string at = "/pii/deny_patterns/" + json_pointer::escape_token(name);
+        if (name.empty()) {
+          // A finding names its pattern; a finding without a name is one of a denied key.
+          problem(at, "a pattern name must not be empty (findings are reported by it)");
+          continue;
+        }
         std::string written;
-        auto regex = read_regex(expression,
-                                "/pii/deny_patterns/" + json_pointer::escape_token(name), &written);
+        auto regex = read_regex(expression, at, &written);
         if (!regex) continue;
         plan_.pii.deny_patterns.emplace_back(name, written);
         plan_.pii.compiled_patterns.push_back(std::move(regex));
+      }
+    }
+  }
+
+  // A key both denied and allowed is refused: a denied key is a violation whatever its value,
+  // an allowed key only exempts its value from the deny patterns, so the plan would say two
+  // things. Denied keys match in any case, so "Email" and "email" are the same key here.
+  void check_denied_and_allowed(const json& pii) {
+    const json* deny = pii.contains("deny_keys") ? &pii["deny_keys"] : nullptr;
+    const json* allow = pii.contains("allow_keys") ? &pii["allow_keys"] : nullptr;
+    if (deny == nullptr || allow == nullptr || !deny->is_array() || !allow->is_array()) return;
+    auto lower = [](std::string text) {
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    };
+    for (std::size_t a = 0; a < allow->size(); ++a) {
+      if (!(*allow)[a].is_string()) continue;
+      const std::string allowed = (*allow)[a].get<std::string>();
+      for (std::size_t d = 0; d < deny->size(); ++d) {
+        if (!(*deny)[d].is_string() || lower((*deny)[d].get<std::string>()) != lower(allowed)) {
+          continue;
+        }
+        problem("/pii/allow_keys/" + std::to_string(a),
+                json_quote(allowed) + " is also denied at /pii/deny_keys/" + std::to_string(d) +
+                    ": a key is either denied (a violation whatever its value) or allowed "
+                    "(its value exempt from the deny patterns), not both");
+        break;
       }
     }
   }
@@ -847,6 +965,8 @@ class Loader {
   json definitions_ = json::object();
   nlohmann::ordered_json ordered_;  // the same document, keys in the plan's order
   std::set<std::string> flow_ids_;
+  bool steps_known_ = true;    // the flow being read has its `steps` without a problem
+  bool reasons_known_ = true;  // ... and its `reasons`
   std::map<std::string, std::string> event_pointers_;  // name -> where declared
 };
 
@@ -861,13 +981,20 @@ Plan load_plan(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, error)) {
     throw PlanError(path.string(), {{"", "cannot read the plan file: it is a directory"}});
   }
+  // The system's reason follows the message: "cannot read the plan file: No such file or
+  // directory" (errno is set by the open and the read underneath the stream).
+  auto unreadable = [&path](int error_number) {
+    std::string message = "cannot read the plan file";
+    if (error_number != 0) message += std::string(": ") + std::strerror(error_number);
+    return PlanError(path.string(), {{"", std::move(message)}});
+  };
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw PlanError(path.string(), {{"", "cannot read the plan file"}});
-  }
+  if (!in) throw unreadable(errno);
   std::ostringstream bytes;
+  errno = 0;
   bytes << in.rdbuf();
-  if (in.bad()) throw PlanError(path.string(), {{"", "cannot read the plan file"}});
+  if (in.bad()) throw unreadable(errno);
   return parse_plan(bytes.str(), path.string());
 }
 

@@ -8,6 +8,7 @@
 #include <flowproof/conformance/plan.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -708,15 +709,23 @@ class Compiler {
 
   std::optional<std::uint64_t> count_argument(const nlohmann::json& value,
                                               const std::string& pointer, std::string_view key) {
-    if (value.is_number_unsigned()) return value.get<std::uint64_t>();
-    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+    // The same range as the plan's own integers (docs/plan.md): int64, so 1e19 is refused with
+    // the range named rather than read as a count no string or array could reach.
+    constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() <= kMax) {
+      return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && !value.is_number_unsigned() &&
+        value.get<std::int64_t>() >= 0) {
       return static_cast<std::uint64_t>(value.get<std::int64_t>());
     }
     if (value.is_number_float() && value.get<double>() >= 0 && is_integral(value.get<double>()) &&
-        value.get<double>() < 1.8e19) {
+        value.get<double>() < 0x1p63) {
       return static_cast<std::uint64_t>(value.get<double>());
     }
-    problem(pointer, "\"" + std::string(key) + "\" must be a non-negative integer");
+    problem(pointer, "\"" + std::string(key) +
+                         "\" must be a non-negative integer up to 9223372036854775807, got " +
+                         (value.is_number() ? value.dump() : std::string(value.type_name())));
     return std::nullopt;
   }
 

@@ -466,7 +466,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "/flows/command/duration/on/1", R"(the flow declares no "aborted" terminal)"},
         BadPlan{"negative_tolerance", [](json& p) { create(p)["duration"]["tolerance_ms"] = -1; },
                 "/flows/application_create/duration/tolerance_ms",
-                "expected a non-negative integer, got -1"},
+                "expected a non-negative integer up to 9223372036854775807, got -1"},
         BadPlan{"fractional_max", [](json& p) { create(p)["duration"]["max_ms"] = 1.5; },
                 "/flows/application_create/duration/max_ms", "expected a non-negative integer"},
         BadPlan{"invocation_key_not_a_pointer",
@@ -542,6 +542,71 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlan{"base_property_bad_schema",
                 [](json& p) { p["base_properties"]["properties"]["sequence"]["type"] = "int"; },
                 "/base_properties/properties/sequence", R"(unknown type "int")"},
+        // The plan review: integers past int64 are refused naming the range.
+        BadPlan{"tolerance_past_int64",
+                [](json& p) { create(p)["duration"]["tolerance_ms"] = 9223372036854775808ULL; },
+                "/flows/application_create/duration/tolerance_ms",
+                "expected a non-negative integer up to 9223372036854775807, got "
+                "9223372036854775808"},
+        BadPlan{"max_ms_past_int64", [](json& p) { create(p)["duration"]["max_ms"] = 1e19; },
+                "/flows/application_create/duration/max_ms",
+                "expected a non-negative integer up to 9223372036854775807, got 1e+19"},
+        BadPlan{"sequence_start_past_int64",
+                [](json& p) { p["invocation"]["sequence_start"] = 9223372036854775808ULL; },
+                "/invocation/sequence_start",
+                "expected a non-negative integer up to 9223372036854775807, got "
+                "9223372036854775808"},
+        BadPlan{"min_length_past_int64",
+                [](json& p) { p["definitions"]["plan"]["minLength"] = 1e19; }, "/definitions/plan",
+                R"("minLength" must be a non-negative integer up to 9223372036854775807, got 1e+19)"},
+        // A key both denied and allowed (in any case: denied keys match ignoring case).
+        BadPlan{"key_denied_and_allowed",
+                [](json& p) { p["pii"]["allow_keys"].push_back("Email"); }, "/pii/allow_keys/1",
+                R"("Email" is also denied at /pii/deny_keys/0)"},
+        BadPlan{"empty_deny_pattern_name", [](json& p) { p["pii"]["deny_patterns"][""] = "@"; },
+                "/pii/deny_patterns/", "a pattern name must not be empty"},
+        // One property for two roles.
+        BadPlan{"step_property_is_reason_property",
+                [](json& p) {
+                  create(p)["step_property"] = "x";
+                  create(p)["reason_property"] = "x";
+                },
+                "/flows/application_create/reason_property",
+                R"("x" is also the flow's step_property (/flows/application_create/step_property))"},
+        BadPlan{"reason_property_is_default_step",
+                [](json& p) { create(p)["reason_property"] = "step"; },
+                "/flows/application_create/reason_property",
+                R"("step" is also the flow's step_property (its default))"},
+        BadPlan{"step_property_is_default_error_property",
+                [](json& p) { create(p)["step_property"] = "error_class"; },
+                "/flows/application_create/step_property",
+                R"("error_class" is also the flow's error_property (its default))"},
+        BadPlan{"duration_property_is_step",
+                [](json& p) { create(p)["duration"]["property"] = "step"; },
+                "/flows/application_create/duration/property",
+                R"("step" is also the flow's step_property (its default))"},
+        BadPlan{"duration_property_is_error_property",
+                [](json& p) {
+                  create(p)["error_property"] = "err";
+                  create(p)["duration"]["property"] = "err";
+                },
+                "/flows/application_create/duration/property",
+                R"("err" is also the flow's error_property (/flows/application_create/error_property))"},
+        BadPlan{"order_is_the_invocation_key",
+                [](json& p) { p["invocation"]["order"] = p["invocation"]["key"]; },
+                "/invocation/order",
+                R"("/properties/invocation_id" is also the invocation key (/invocation/key))"},
+        BadPlan{"order_listed_as_constant",
+                [](json& p) { p["invocation_constant"].push_back("sequence"); },
+                "/invocation_constant/3",
+                R"("sequence" is the invocation's order (/invocation/order))"},
+        // An empty vocabulary that every terminal would break.
+        BadPlan{"empty_steps", [](json& p) { create(p)["steps"] = json::array(); },
+                "/flows/application_create/steps",
+                R"(must not be empty when "aborted" or "failed" is declared)"},
+        BadPlan{"empty_reasons", [](json& p) { create(p)["reasons"] = json::array(); },
+                "/flows/application_create/reasons",
+                R"(must not be empty when "aborted" is declared and "reason_required" is true)"},
         BadPlan{"reason_required_not_boolean",
                 [](json& p) { create(p)["reason_required"] = "yes"; },
                 "/flows/application_create/reason_required", "expected a boolean, got string"}),
@@ -617,8 +682,44 @@ TEST(BadPlanFiles, AnUnreadableFileIsAPlanError) {
     load_plan(plans_dir() / "no_such.plan.json");
     FAIL() << "accepted";
   } catch (const PlanError& error) {
-    EXPECT_THAT(error.problems(), ElementsAre(Problem("", "cannot read the plan file")));
+    // With the system's reason (before the plan review it was left out).
+    EXPECT_THAT(error.problems(),
+                ElementsAre(Problem("", "cannot read the plan file: No such file or directory")));
   }
+}
+
+// A bad `steps` or `reasons` is one problem: the implied step and reason are not checked against
+// a vocabulary that could not be read (before the plan review each implies added one more).
+TEST(BadPlanFiles, ABadVocabularyIsOneProblem) {
+  for (const char* key : {"steps", "reasons"}) {
+    json plan = example_plan();
+    create(plan)[key] = "oops";
+    EXPECT_THAT(problems_of(plan.dump()),
+                ElementsAre(Problem("/flows/application_create/" + std::string(key),
+                                    "expected an array of strings, got string")));
+    create(plan)[key] = json::array({"a", 5});
+    EXPECT_THAT(problems_of(plan.dump()),
+                ElementsAre(Problem("/flows/application_create/" + std::string(key) + "/1",
+                                    "expected a string, got integer")));
+  }
+  json plan = example_plan();
+  create(plan).erase("steps");
+  EXPECT_THAT(problems_of(plan.dump()),
+              ElementsAre(Problem("/flows/application_create/steps", "missing key \"steps\"")));
+}
+
+// `"reasons": []` is accepted when an Aborted need carry no reason; `"steps": []` when the flow
+// has no Aborted or Failed.
+TEST(PlanDefaults, AnEmptyVocabularyNobodyNeedsIsAccepted) {
+  json plan = example_plan();
+  create(plan)["reasons"] = json::array();
+  create(plan)["reason_required"] = false;
+  create(plan)["events"]["CLI Application Create Declined Terms"]["implies"]["properties"].erase(
+      "reason");
+  EXPECT_TRUE(parse_plan(plan.dump()).find_flow("application_create")->reasons.empty());
+  plan = example_plan();
+  plan["flows"]["command"]["steps"] = json::array();
+  EXPECT_NO_THROW(parse_plan(plan.dump()));
 }
 
 TEST(BadPlanText, NotAnObject) {
