@@ -81,13 +81,7 @@ std::string type_of(const json& value) {
 
 // True when `text` is a JSON pointer (RFC 6901) that names a member: "/a/b", "~" only as ~0 ~1.
 bool valid_pointer(std::string_view text) {
-  if (text.empty() || text[0] != '/') return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '~' && (i + 1 >= text.size() || (text[i + 1] != '0' && text[i + 1] != '1'))) {
-      return false;
-    }
-  }
-  return true;
+  return !text.empty() && text[0] == '/' && json_pointer::escapes_well_formed(text);
 }
 
 std::optional<TerminalKind> parse_kind(std::string_view text) {

@@ -648,6 +648,15 @@ bool is_keyword(std::string_view key) {
   return std::find(std::begin(kKeywords), std::end(kKeywords), key) != std::end(kKeywords);
 }
 
+std::string json_quote(std::string_view text) { return nlohmann::json(std::string(text)).dump(); }
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 class Compiler {
  public:
   Compiler(CompiledSchema& out, const nlohmann::json& definitions,
@@ -668,7 +677,7 @@ class Compiler {
       std::set<const Node*> on_path;
       if (const Node* culprit = find_cycle(node.get(), on_path, done)) {
         const std::string via =
-            culprit->ref_text.empty() ? "anyOf" : "$ref \"" + culprit->ref_text + "\"";
+            culprit->ref_text.empty() ? "anyOf" : "$ref " + json_quote(culprit->ref_text);
         problem(culprit->pointer, via +
                                       " leads back to this schema without descending into a "
                                       "property or item (a cycle)");
@@ -747,18 +756,47 @@ class Compiler {
     return compile(value, pointer);
   }
 
+  // A `$ref` is a URI fragment: percent-decoded first, then read as a JSON pointer (RFC 6901 §6),
+  // so "#/definitions/a%20b" names "a b" and "#/definitions/a~1b" names "a/b". A malformed
+  // %-escape and a "~" not followed by 0 or 1 are refused, as in the invocation's pointers.
   const Node* resolve(const std::string& ref, const std::string& pointer) {
-    static constexpr std::string_view kPrefix = "#/definitions/";
-    if (ref.compare(0, kPrefix.size(), kPrefix) != 0 || ref.size() == kPrefix.size() ||
-        ref.find('/', kPrefix.size()) != std::string::npos) {
-      problem(pointer, "$ref \"" + ref + "\" must have the form \"#/definitions/NAME\"");
+    static constexpr std::string_view kPrefix = "/definitions/";
+    const std::string quoted = json_quote(ref);
+    if (ref.empty() || ref[0] != '#') {
+      problem(pointer, "$ref " + quoted + " must have the form \"#/definitions/NAME\"");
       return nullptr;
     }
-    const std::string name =
-        json_pointer::unescape_token(std::string_view(ref).substr(kPrefix.size()));
+    std::string fragment;
+    for (std::size_t i = 1; i < ref.size(); ++i) {
+      if (ref[i] != '%') {
+        fragment += ref[i];
+        continue;
+      }
+      const int high = i + 2 < ref.size() ? hex_digit(ref[i + 1]) : -1;
+      const int low = i + 2 < ref.size() ? hex_digit(ref[i + 2]) : -1;
+      if (high < 0 || low < 0) {
+        problem(pointer, "$ref " + quoted + " has a malformed percent-escape at " +
+                             json_quote(ref.substr(i, 3)) + " (expected % and two hex digits)");
+        return nullptr;
+      }
+      fragment += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+    if (fragment.compare(0, kPrefix.size(), kPrefix) != 0 || fragment.size() == kPrefix.size() ||
+        fragment.find('/', kPrefix.size()) != std::string::npos) {
+      problem(pointer, "$ref " + quoted + " must have the form \"#/definitions/NAME\"");
+      return nullptr;
+    }
+    const std::string_view token = std::string_view(fragment).substr(kPrefix.size());
+    if (!json_pointer::escapes_well_formed(token)) {
+      problem(pointer, "$ref " + quoted +
+                           " is not a valid JSON pointer: \"~\" must be followed by 0 or 1");
+      return nullptr;
+    }
+    const std::string name = json_pointer::unescape_token(token);
     if (auto it = resolved_.find(name); it != resolved_.end()) return it->second;
     if (!definitions_.is_object() || !definitions_.contains(name)) {
-      problem(pointer, "$ref \"" + ref + "\" names no definition");
+      problem(pointer, "$ref " + quoted + " names no definition");
       return nullptr;
     }
     const nlohmann::json& target = definitions_[name];
@@ -889,7 +927,16 @@ class Compiler {
     };
     if (value.is_array()) {
       if (value.empty()) problem(pointer, "\"type\" must not be an empty list");
-      for (const auto& name : value) add(name);
+      // JSON Schema 2020-12: the elements of a `type` list MUST be unique.
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (std::find(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(i), value[i]) !=
+            value.begin() + static_cast<std::ptrdiff_t>(i)) {
+          problem(pointer + "/type/" + std::to_string(i),
+                  value[i].dump() + " is listed twice in \"type\"");
+          continue;
+        }
+        add(value[i]);
+      }
     } else {
       add(value);
     }
@@ -919,9 +966,16 @@ class Compiler {
       return;
     }
     node.has_object_checks = true;
+    // JSON Schema 2020-12: the elements of `required` MUST be unique.
     std::set<std::string> unique;
-    for (const auto& name : value) {
-      if (unique.insert(name.get<std::string>()).second) node.required.push_back(name);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string& name = value[i].get_ref<const std::string&>();
+      if (unique.insert(name).second) {
+        node.required.push_back(name);
+      } else {
+        problem(pointer + "/required/" + std::to_string(i),
+                json_quote(name) + " is listed twice in \"required\"");
+      }
     }
   }
 
