@@ -265,6 +265,29 @@ TEST(PlanDefaults, BuiltInPiiPatternsApplyWhenPiiIsAbsent) {
   EXPECT_FALSE(matches("declined_terms"));
 }
 
+// Identical expressions are compiled once and shared (before the plan review every flow compiled
+// the default error class anew: most of the loading time of a plan with many flows).
+TEST(PlanDefaults, IdenticalExpressionsShareOneCompiledRegex) {
+  json plan = example_plan();
+  plan["flows"]["auth"]["error_class"] = "[A-Z][a-z]+";
+  plan["flows"]["plan_change"]["error_class"] = "[A-Z][a-z]+";
+  plan["pii"]["deny_patterns"]["also_secret"] = plan["pii"]["deny_patterns"]["secret"];
+  const Plan loaded = parse_plan(plan.dump());
+  const Flow& create = *loaded.find_flow("application_create");
+  ASSERT_NE(create.error_class, nullptr);
+  EXPECT_EQ(create.error_class, loaded.find_flow("command")->error_class);  // both the default
+  EXPECT_EQ(loaded.find_flow("auth")->error_class, loaded.find_flow("plan_change")->error_class);
+  EXPECT_NE(loaded.find_flow("auth")->error_class, create.error_class);
+  auto pattern = [&](std::string_view name) -> std::shared_ptr<const Regex> {
+    for (std::size_t i = 0; i < loaded.pii.deny_patterns.size(); ++i) {
+      if (loaded.pii.deny_patterns[i].first == name) return loaded.pii.compiled_patterns[i];
+    }
+    return nullptr;
+  };
+  ASSERT_NE(pattern("secret"), nullptr);
+  EXPECT_EQ(pattern("secret"), pattern("also_secret"));
+}
+
 TEST(PlanDefaults, RulesAndWaiversAreRead) {
   json plan = json::parse(read_text(plans_dir() / "minimal.plan.json"));
   plan["rules"] = {{"FP005", "error"}, {"FP201", "warning"}, {"FP004", "off"}};
