@@ -437,7 +437,7 @@ class Loader {
         event.pointer = pointer;
         if (name.empty()) problem(pointer, "an event name must not be empty");
         declare_event(name, pointer);
-        read_event_schema(declaration, pointer, event);
+        read_event_schema(declaration, pointer, event, plan_properties());
         plan_.events.push_back(std::move(event));
       }
     }
@@ -563,15 +563,74 @@ class Loader {
       event.name = *name;
       declare_event(event.name, pointer);
     }
-    read_event_schema(value, pointer, event);
+    std::vector<std::string> names = plan_properties();
+    if (key != "started") terminal_properties(flow, key, names);
+    read_event_schema(value, pointer, event, names);
     return event;
   }
 
+  // `names`: the properties the plan itself defines for the event, which the schema's
+  // `additionalProperties` counts as declared (docs/plan.md, "additionalProperties").
   void read_event_schema(const json& declaration, const std::string& pointer,
-                         EventDeclaration& event) {
+                         EventDeclaration& event, const std::vector<std::string>& names) {
     if (!declaration.contains("schema")) return;
     event.schema_json = declaration["schema"];
-    event.schema = read_schema(event.schema_json, pointer + "/schema");
+    event.schema =
+        compile_schema(event.schema_json, pointer + "/schema", definitions_, problems_, names);
+  }
+
+  // The properties every event carries by the plan: the base properties, and the invocation's
+  // key and order when they point at a member of `properties`.
+  std::vector<std::string> plan_properties() const {
+    std::vector<std::string> names;
+    const json& base = plan_.base_properties_json;
+    if (base.is_object() && base.contains("properties") && base["properties"].is_object()) {
+      for (const auto& [name, ignored] : base["properties"].items()) names.push_back(name);
+    }
+    static constexpr std::string_view kProperties = "/properties/";
+    for (const std::string* at : {&plan_.invocation.key, plan_.invocation.order
+                                                              ? &*plan_.invocation.order
+                                                              : nullptr}) {
+      if (at == nullptr || at->compare(0, kProperties.size(), kProperties) != 0) continue;
+      const std::string_view token = std::string_view(*at).substr(kProperties.size());
+      if (token.find('/') == std::string_view::npos) {
+        names.push_back(json_pointer::unescape_token(token));
+      }
+    }
+    return names;
+  }
+
+  // Adds what a terminal of `kind` carries by the flow's own rules: the step, reason,
+  // error-class and duration properties (as written, or their defaults), and the properties an
+  // intermediate event implies for that kind. Read from the JSON before the flow is, so that the
+  // terminal's schema can be compiled where it is declared.
+  static void terminal_properties(const json& flow, std::string_view kind,
+                                  std::vector<std::string>& names) {
+    for (const auto& [key, fallback] : {std::pair{"step_property", "step"},
+                                        std::pair{"reason_property", "reason"},
+                                        std::pair{"error_property", "error_class"}}) {
+      const auto it = flow.find(key);
+      names.push_back(it != flow.end() && it->is_string() ? it->get<std::string>() : fallback);
+    }
+    if (const auto duration = flow.find("duration");
+        duration != flow.end() && duration->is_object()) {
+      const auto it = duration->find("property");
+      names.push_back(it != duration->end() && it->is_string() ? it->get<std::string>()
+                                                               : "duration_ms");
+    }
+    const auto events = flow.find("events");
+    if (events == flow.end() || !events->is_object()) return;
+    for (const auto& [name, event] : events->items()) {
+      if (!event.is_object() || !event.contains("implies")) continue;
+      const json& implies = event["implies"];
+      if (!implies.is_object() || implies.value("terminal", json()) != json(kind) ||
+          !implies.contains("properties") || !implies["properties"].is_object()) {
+        continue;
+      }
+      for (const auto& [property, ignored] : implies["properties"].items()) {
+        names.push_back(property);
+      }
+    }
   }
 
   Flow read_flow(const std::string& id, const json& value, const std::string& pointer) {
@@ -724,7 +783,7 @@ class Loader {
     event.pointer = pointer;
     if (name.empty()) problem(pointer, "an event name must not be empty");
     declare_event(name, pointer);
-    read_event_schema(value, pointer, event);
+    read_event_schema(value, pointer, event, plan_properties());
     if (value.contains("implies"))
       event.implies = read_implies(flow, value["implies"], pointer + "/implies");
     flow.events.push_back(std::move(event));

@@ -268,6 +268,7 @@ struct PropertyEntry {
   std::string name;
   const Node* schema = nullptr;  // null: only required, not described
   int required_slot = -1;        // index into Node::required, or -1
+  bool declared_by_plan = false;  // a property the plan itself defines for the event (root only)
 };
 
 struct Node {
@@ -344,6 +345,9 @@ bool validate_member(const Node& node, ObjectSchema::State& state, const Propert
     const Path child{&path, key};
     return validate_node(*entry->schema, value, child, errors, memos);
   }
+  // Defined by the plan for this event (a base property, the invocation key, a terminal's step):
+  // checked by the checker's own rules, and never "not allowed" (docs/plan.md).
+  if (entry != nullptr && entry->declared_by_plan) return true;
   // Not described by `properties`: additionalProperties decides.
   if (!node.additional_allowed) {
     const Path child{&path, key};
@@ -1025,7 +1029,8 @@ bool PatternMemos::partial_match(const Regex& regex, std::string_view text) {
 std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
                                              const std::string& pointer,
                                              const nlohmann::json& definitions,
-                                             std::vector<PlanProblem>& problems) {
+                                             std::vector<PlanProblem>& problems,
+                                             const std::vector<std::string>& plan_properties) {
   auto compiled = std::make_shared<CompiledSchema>();
   Compiler compiler(*compiled, definitions, problems);
   if (!schema.is_object() && !schema.is_boolean()) {
@@ -1035,6 +1040,19 @@ std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
   compiled->root_ = compiler.compile(schema, pointer);
   compiler.check_cycles();
   if (compiler.problem_count() != 0) return nullptr;
+  // The root is the first node compiled; only its own `additionalProperties` is concerned.
+  Node& root = *compiled->nodes.front();
+  if (!root.additional_allowed || root.additional != nullptr) {
+    for (const std::string& name : plan_properties) {
+      auto it = std::lower_bound(
+          root.keys.begin(), root.keys.end(), name,
+          [](const PropertyEntry& e, const std::string& n) { return e.name < n; });
+      if (it == root.keys.end() || it->name != name) {
+        it = root.keys.insert(it, PropertyEntry{name, nullptr, -1});
+      }
+      it->declared_by_plan = true;
+    }
+  }
   for (const auto& node : compiled->nodes) finish(*node);
   compiled->prepare();
   return compiled;
