@@ -827,7 +827,7 @@ class Compiler {
     for (const auto& [key, value] : schema.items()) {
       const std::string at = pointer + "/" + json_pointer::escape_token(key);
       if (!is_keyword(key)) {
-        problem(pointer, "unknown keyword \"" + key + "\"");
+        problem(pointer, "unknown keyword " + json_quote(key));
       } else if (key == "type") {
         fill_type(node, value, pointer);
       } else if (key == "enum") {
@@ -846,7 +846,7 @@ class Compiler {
           std::string error;
           node.pattern = Regex::compile(value.get<std::string>(), &error);
           if (!node.pattern)
-            problem(pointer, "invalid pattern \"" + value.get<std::string>() + "\": " + error);
+            problem(pointer, "invalid pattern " + json_quote(value.get<std::string>()) + ": " + error);
         }
       } else if (key == "minimum") {
         node.minimum = number_argument(value, pointer, key);
@@ -926,8 +926,8 @@ class Compiler {
           return;
         }
       }
-      problem(pointer, "unknown type \"" + text +
-                           "\" (expected null, boolean, object, array, number, string or integer)");
+      problem(pointer, "unknown type " + json_quote(text) +
+                           " (expected null, boolean, object, array, number, string or integer)");
     };
     if (value.is_array()) {
       if (value.empty()) problem(pointer, "\"type\" must not be an empty list");

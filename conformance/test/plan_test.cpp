@@ -812,7 +812,7 @@ TEST(DescribePlan, ListsFlowsEventsVocabulariesAndRules) {
   EXPECT_THAT(text, HasSubstr("    contains    auth, application_create, plan_change\n"));
   EXPECT_THAT(text, HasSubstr("    aborted     CLI Application Create Aborted\n"));
   EXPECT_THAT(text, HasSubstr("CLI Application Create Declined Terms -> aborted {reason: "
-                              "declined_terms, step: terms}\n"));
+                              "\"declined_terms\", step: \"terms\"}\n"));
   EXPECT_THAT(text, HasSubstr("    steps       name, auth, plan, terms, region, api_call, api_key, "
                               "apply_plan, profile_configure\n"));
   EXPECT_THAT(text, HasSubstr("    reasons     declined_terms, cancelled, billing_required\n"));
@@ -825,6 +825,67 @@ TEST(DescribePlan, ListsFlowsEventsVocabulariesAndRules) {
   // Flows appear in plan order.
   EXPECT_LT(text.find("  command\n"), text.find("  auth\n"));
   EXPECT_LT(text.find("  auth\n"), text.find("  application_create\n"));
+}
+
+// Nothing from the plan can split a line, forge one or drive the terminal; list items that
+// could be misread are JSON strings; implied values are JSON (before the plan review all were
+// printed raw: steps ["a, b", " c"] read as three, an event name could forge a lint line).
+TEST(DescribePlan, EveryNameIsUnambiguousAndInert) {
+  const std::string text = R"({
+    "flowproof_plan": 1, "name": "t\u0000x", "invocation": {"key": "/properties/a, b"},
+    "flows": {"f": {
+      "started": {"event": "S\n    completed   Forged\u001b[31m"},
+      "completed": {"event": "C \u202e"},
+      "aborted": {"event": "A"},
+      "steps": ["a, b", " c", "", "plain step", "q\"uote"],
+      "reasons": [],
+      "reason_required": false,
+      "events": {"I": {"implies": {"terminal": "aborted",
+                                   "properties": {"step": "a, b", "n": 1, "s": "1", "z": null}}}}
+    }},
+    "waivers": [{"rule": "FP103", "event": "A", "why": "line\nbreak"}]
+  })";
+  const std::string out = describe_plan(parse_plan(text));
+  EXPECT_THAT(out, HasSubstr("plan \"t\\u0000x\" (sha256 "));
+  EXPECT_THAT(out, HasSubstr("grouped by \"/properties/a, b\", in arrival order"));
+  EXPECT_THAT(out, HasSubstr("    started     \"S\\u000A    completed   Forged\\u001B[31m\"\n"));
+  EXPECT_THAT(out, HasSubstr("    completed   \"C \\u202E\"\n"));
+  EXPECT_THAT(out, HasSubstr(R"(    steps       "a, b", " c", "", plain step, "q\"uote")"
+                             "\n"));
+  EXPECT_THAT(out, HasSubstr("    reasons     (none) (optional)\n"));
+  EXPECT_THAT(out, HasSubstr(R"(I -> aborted {n: 1, s: "1", step: "a, b", z: null})"));
+  EXPECT_THAT(out, HasSubstr("  FP103 event \"A\": line\\u000Abreak\n"));
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(out.find('\0'), std::string::npos);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 20) << out;
+}
+
+TEST(DescribePlan, PlanErrorsAreOneLineEachWithInertData) {
+  const std::string text = R"({
+    "flowproof_plan": 1, "name": "t", "invocation": {"key": "/properties/inv"},
+    "flows": {"f": {"started": {"event": "S"}, "completed": {"event": "C",
+      "schema": {"properties": {"a\nb\u001b[31m: x": {"typo": 1}}, "enumm\n": 1}}}},
+    "definitions": {"p": {"pattern": "(a)\\1"}},
+    "pii": {"deny_patterns": {"d": "(a)\\1"}}
+  })";
+  try {
+    parse_plan(text, "t.json");
+    FAIL() << "accepted";
+  } catch (const PlanError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 3) << what;
+    EXPECT_EQ(what.find('\x1b'), std::string::npos);
+    EXPECT_THAT(what, HasSubstr("t.json: \"/flows/f/completed/schema/properties/a\\u000Ab\\u001B[31m:"
+                                " x\": unknown keyword \"typo\""));
+    EXPECT_THAT(what, HasSubstr(R"(/flows/f/completed/schema: unknown keyword "enumm\n")"));
+    // One form for every pattern error: the expression as a JSON string.
+    EXPECT_THAT(what, HasSubstr(R"(/definitions/p: invalid pattern "(a)\\1")"));
+    EXPECT_THAT(what, HasSubstr(R"(/pii/deny_patterns/d: invalid regular expression "(a)\\1")"));
+    // The problems themselves keep the pointer as it is.
+    EXPECT_THAT(error.problems(),
+                Contains(Field(&PlanProblem::pointer,
+                               "/flows/f/completed/schema/properties/a\nb\x1b[31m: x")));
+  }
 }
 
 TEST(DescribePlan, SaysWhenTheBuiltInPiiDefaultApplies) {
