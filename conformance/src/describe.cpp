@@ -118,8 +118,9 @@ void describe_flow(std::ostringstream& out, const Flow& flow) {
       on.emplace_back(to_string(kind));
     }
     line(out, "duration",
-         shown(flow.duration->property) + " on " + (on.empty() ? std::string("no terminal") : join(on)) +
-             " (tolerance " + std::to_string(flow.duration->tolerance_ms) + " ms, max " +
+         shown(flow.duration->property) + " on " +
+             (on.empty() ? std::string("no terminal") : join(on)) + " (tolerance " +
+             std::to_string(flow.duration->tolerance_ms) + " ms, max " +
              std::to_string(flow.duration->max_ms) + " ms)");
   }
   if (!flow.contains.empty()) line(out, "contains", join(flow.contains));

@@ -513,8 +513,8 @@ class Loader {
   // the invocation is ordered by changes with every event, so it cannot be constant.
   void check_invocation_constant(const json& written) {
     const json& base = plan_.base_properties_json;
-    const bool declared = base.is_object() && base.contains("properties") &&
-                          base["properties"].is_object();
+    const bool declared =
+        base.is_object() && base.contains("properties") && base["properties"].is_object();
     for (std::size_t i = 0; i < written.size(); ++i) {
       if (!written[i].is_string()) continue;
       const std::string name = written[i].get<std::string>();
@@ -588,9 +588,8 @@ class Loader {
       for (const auto& [name, ignored] : base["properties"].items()) names.push_back(name);
     }
     static constexpr std::string_view kProperties = "/properties/";
-    for (const std::string* at : {&plan_.invocation.key, plan_.invocation.order
-                                                              ? &*plan_.invocation.order
-                                                              : nullptr}) {
+    for (const std::string* at :
+         {&plan_.invocation.key, plan_.invocation.order ? &*plan_.invocation.order : nullptr}) {
       if (at == nullptr || at->compare(0, kProperties.size(), kProperties) != 0) continue;
       const std::string_view token = std::string_view(*at).substr(kProperties.size());
       if (token.find('/') == std::string_view::npos) {
@@ -606,9 +605,9 @@ class Loader {
   // terminal's schema can be compiled where it is declared.
   static void terminal_properties(const json& flow, std::string_view kind,
                                   std::vector<std::string>& names) {
-    for (const auto& [key, fallback] : {std::pair{"step_property", "step"},
-                                        std::pair{"reason_property", "reason"},
-                                        std::pair{"error_property", "error_class"}}) {
+    for (const auto& [key, fallback] :
+         {std::pair{"step_property", "step"}, std::pair{"reason_property", "reason"},
+          std::pair{"error_property", "error_class"}}) {
       const auto it = flow.find(key);
       names.push_back(it != flow.end() && it->is_string() ? it->get<std::string>() : fallback);
     }
@@ -765,7 +764,9 @@ class Loader {
         if (*members[i].name != *members[j].name) continue;
         const Member& here = members[j].written ? members[j] : members[i];
         const Member& other = members[j].written ? members[i] : members[j];
-        if (!here.written || !reported.insert(static_cast<std::size_t>(&here - members.data())).second) continue;
+        if (!here.written ||
+            !reported.insert(static_cast<std::size_t>(&here - members.data())).second)
+          continue;
         problem(here.at, json_quote(*here.name) + " is also the flow's " +
                              std::string(other.label) +
                              (other.written ? " (" + other.at + ")" : " (its default)") +
@@ -820,10 +821,9 @@ class Loader {
       if (property == flow.step_property) {
         if (!carries_step) {
           problem(at, "a completed terminal carries no step");
-        } else if (steps_known_ &&
-                   (!expected.is_string() || std::find(flow.steps.begin(), flow.steps.end(),
-                                                       expected.get<std::string>()) ==
-                                                 flow.steps.end())) {
+        } else if (steps_known_ && (!expected.is_string() ||
+                                    std::find(flow.steps.begin(), flow.steps.end(),
+                                              expected.get<std::string>()) == flow.steps.end())) {
           problem(at, expected.dump() + " is not one of the flow's steps");
         }
       } else if (property == flow.reason_property) {
@@ -874,14 +874,13 @@ class Loader {
       rule.on = flow.terminal_kinds();
     }
     if (value.contains("tolerance_ms")) {
-      if (auto n = read_integer(value["tolerance_ms"], pointer + "/tolerance_ms", 0,
-                                kNonNegative)) {
+      if (auto n =
+              read_integer(value["tolerance_ms"], pointer + "/tolerance_ms", 0, kNonNegative)) {
         rule.tolerance_ms = *n;
       }
     }
     if (value.contains("max_ms")) {
-      if (auto n =
-              read_integer(value["max_ms"], pointer + "/max_ms", 0, kNonNegative)) {
+      if (auto n = read_integer(value["max_ms"], pointer + "/max_ms", 0, kNonNegative)) {
         rule.max_ms = *n;
       }
     }

@@ -8,9 +8,9 @@
 #include <flowproof/conformance/plan.hpp>
 
 #include <algorithm>
-#include <limits>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -266,8 +266,8 @@ struct Node;
 
 struct PropertyEntry {
   std::string name;
-  const Node* schema = nullptr;  // null: only required, not described
-  int required_slot = -1;        // index into Node::required, or -1
+  const Node* schema = nullptr;   // null: only required, not described
+  int required_slot = -1;         // index into Node::required, or -1
   bool declared_by_plan = false;  // a property the plan itself defines for the event (root only)
 };
 
@@ -793,8 +793,8 @@ class Compiler {
     }
     const std::string_view token = std::string_view(fragment).substr(kPrefix.size());
     if (!json_pointer::escapes_well_formed(token)) {
-      problem(pointer, "$ref " + quoted +
-                           " is not a valid JSON pointer: \"~\" must be followed by 0 or 1");
+      problem(pointer,
+              "$ref " + quoted + " is not a valid JSON pointer: \"~\" must be followed by 0 or 1");
       return nullptr;
     }
     const std::string name = json_pointer::unescape_token(token);
@@ -846,7 +846,8 @@ class Compiler {
           std::string error;
           node.pattern = Regex::compile(value.get<std::string>(), &error);
           if (!node.pattern)
-            problem(pointer, "invalid pattern " + json_quote(value.get<std::string>()) + ": " + error);
+            problem(pointer,
+                    "invalid pattern " + json_quote(value.get<std::string>()) + ": " + error);
         }
       } else if (key == "minimum") {
         node.minimum = number_argument(value, pointer, key);
@@ -1044,9 +1045,9 @@ std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
   Node& root = *compiled->nodes.front();
   if (!root.additional_allowed || root.additional != nullptr) {
     for (const std::string& name : plan_properties) {
-      auto it = std::lower_bound(
-          root.keys.begin(), root.keys.end(), name,
-          [](const PropertyEntry& e, const std::string& n) { return e.name < n; });
+      auto it =
+          std::lower_bound(root.keys.begin(), root.keys.end(), name,
+                           [](const PropertyEntry& e, const std::string& n) { return e.name < n; });
       if (it == root.keys.end() || it->name != name) {
         it = root.keys.insert(it, PropertyEntry{name, nullptr, -1});
       }

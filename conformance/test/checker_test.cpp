@@ -767,8 +767,7 @@ TEST(Flows, DurationLimitsUpToInt64MaxDoNotOverflow) {
       events[3] = with(events[3], "duration_ms", duration);
       const Report report = run(plan, events);
       EXPECT_TRUE(report.violations.empty())
-          << "tolerance " << limit << ", duration " << duration << ": "
-          << to_json(report).dump(1);
+          << "tolerance " << limit << ", duration " << duration << ": " << to_json(report).dump(1);
     }
   }
   // A huge max_ms still refuses a duration past it.

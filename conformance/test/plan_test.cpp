@@ -579,9 +579,10 @@ INSTANTIATE_TEST_SUITE_P(
                 "/invocation/sequence_start",
                 "expected a non-negative integer up to 9223372036854775807, got "
                 "9223372036854775808"},
-        BadPlan{"min_length_past_int64",
-                [](json& p) { p["definitions"]["plan"]["minLength"] = 1e19; }, "/definitions/plan",
-                R"("minLength" must be a non-negative integer up to 9223372036854775807, got 1e+19)"},
+        BadPlan{
+            "min_length_past_int64", [](json& p) { p["definitions"]["plan"]["minLength"] = 1e19; },
+            "/definitions/plan",
+            R"("minLength" must be a non-negative integer up to 9223372036854775807, got 1e+19)"},
         // A key both denied and allowed (in any case: denied keys match ignoring case).
         BadPlan{"key_denied_and_allowed",
                 [](json& p) { p["pii"]["allow_keys"].push_back("Email"); }, "/pii/allow_keys/1",
@@ -589,13 +590,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlan{"empty_deny_pattern_name", [](json& p) { p["pii"]["deny_patterns"][""] = "@"; },
                 "/pii/deny_patterns/", "a pattern name must not be empty"},
         // One property for two roles.
-        BadPlan{"step_property_is_reason_property",
-                [](json& p) {
-                  create(p)["step_property"] = "x";
-                  create(p)["reason_property"] = "x";
-                },
-                "/flows/application_create/reason_property",
-                R"("x" is also the flow's step_property (/flows/application_create/step_property))"},
+        BadPlan{
+            "step_property_is_reason_property",
+            [](json& p) {
+              create(p)["step_property"] = "x";
+              create(p)["reason_property"] = "x";
+            },
+            "/flows/application_create/reason_property",
+            R"("x" is also the flow's step_property (/flows/application_create/step_property))"},
         BadPlan{"reason_property_is_default_step",
                 [](json& p) { create(p)["reason_property"] = "step"; },
                 "/flows/application_create/reason_property",
@@ -608,13 +610,14 @@ INSTANTIATE_TEST_SUITE_P(
                 [](json& p) { create(p)["duration"]["property"] = "step"; },
                 "/flows/application_create/duration/property",
                 R"("step" is also the flow's step_property (its default))"},
-        BadPlan{"duration_property_is_error_property",
-                [](json& p) {
-                  create(p)["error_property"] = "err";
-                  create(p)["duration"]["property"] = "err";
-                },
-                "/flows/application_create/duration/property",
-                R"("err" is also the flow's error_property (/flows/application_create/error_property))"},
+        BadPlan{
+            "duration_property_is_error_property",
+            [](json& p) {
+              create(p)["error_property"] = "err";
+              create(p)["duration"]["property"] = "err";
+            },
+            "/flows/application_create/duration/property",
+            R"("err" is also the flow's error_property (/flows/application_create/error_property))"},
         BadPlan{"order_is_the_invocation_key",
                 [](json& p) { p["invocation"]["order"] = p["invocation"]["key"]; },
                 "/invocation/order",
@@ -875,8 +878,9 @@ TEST(DescribePlan, PlanErrorsAreOneLineEachWithInertData) {
     const std::string what = error.what();
     EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 3) << what;
     EXPECT_EQ(what.find('\x1b'), std::string::npos);
-    EXPECT_THAT(what, HasSubstr("t.json: \"/flows/f/completed/schema/properties/a\\u000Ab\\u001B[31m:"
-                                " x\": unknown keyword \"typo\""));
+    EXPECT_THAT(what,
+                HasSubstr("t.json: \"/flows/f/completed/schema/properties/a\\u000Ab\\u001B[31m:"
+                          " x\": unknown keyword \"typo\""));
     EXPECT_THAT(what, HasSubstr(R"(/flows/f/completed/schema: unknown keyword "enumm\n")"));
     // One form for every pattern error: the expression as a JSON string.
     EXPECT_THAT(what, HasSubstr(R"(/definitions/p: invalid pattern "(a)\\1")"));

@@ -214,13 +214,13 @@ TEST(Schema, DuplicateKeysDoNotHideAMissingRequiredProperty) {
 TEST(Schema, RefIsPercentDecodedThenUnescaped) {
   const std::string definitions =
       R"({"a b": {"const": 1}, "a/b": {"const": 2}, "a~b": {"const": 3}, "%": {"const": 4}})";
-  for (const auto& [ref, value] : std::vector<std::pair<std::string, int>>{
-           {"#/definitions/a%20b", 1},
-           {"#/definitions/a b", 1},
-           {"#/definitions/a~1b", 2},
-           {"#/definitions/a%7E1b", 2},
-           {"#/definitions/a~0b", 3},
-           {"#/definitions/%25", 4}}) {
+  for (const auto& [ref, value] :
+       std::vector<std::pair<std::string, int>>{{"#/definitions/a%20b", 1},
+                                                {"#/definitions/a b", 1},
+                                                {"#/definitions/a~1b", 2},
+                                                {"#/definitions/a%7E1b", 2},
+                                                {"#/definitions/a~0b", 3},
+                                                {"#/definitions/%25", 4}}) {
     auto schema = compile(R"({"$ref": )" + nlohmann::json(ref).dump() + "}", definitions);
     ASSERT_NE(schema, nullptr) << ref;
     EXPECT_TRUE(valid(*schema, std::to_string(value))) << ref;
