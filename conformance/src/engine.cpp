@@ -3,6 +3,7 @@
 
 #include "normalize.hpp"
 #include "regex.hpp"
+#include "saturating.hpp"
 
 #include <flowproof/conformance/rules.hpp>
 
@@ -723,8 +724,9 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
       report(Rule::fp108, rule.property + " " + record.duration.display() + " exceeds max_ms " +
                               std::to_string(rule.max_ms));
     } else if (has_instance && instance.has_timestamp && record.has_timestamp) {
-      std::int64_t span = record.timestamp - instance.timestamp;
-      if (record.duration_ms > span + rule.tolerance_ms) {
+      // Saturating: a tolerance up to INT64_MAX ("no limit") never wraps to a negative bound.
+      const std::int64_t span = saturating_sub(record.timestamp, instance.timestamp);
+      if (record.duration_ms > saturating_add(span, rule.tolerance_ms)) {
         report(Rule::fp108, rule.property + " " + std::to_string(record.duration_ms) +
                                 " exceeds the " + std::to_string(span) +
                                 " ms between Started and " + record.name + " by more than " +

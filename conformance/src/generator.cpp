@@ -3,6 +3,7 @@
 #include <flowproof/conformance/generator.hpp>
 
 #include "regex.hpp"
+#include "saturating.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -679,6 +680,23 @@ class Generator {
     return properties.contains(key);
   }
 
+  // A duration longer than the span between Started and the terminal allows (or than max_ms),
+  // yet a valid integer; nullopt when the terminal carries none, or when no integer is too long
+  // (tolerance_ms and max_ms as large as INT64_MAX mean "no limit": the sums saturate).
+  std::optional<std::int64_t> too_long_duration(const Draft& draft) const {
+    const Flow& flow = flow_of(draft);
+    if (!flow.duration) return std::nullopt;
+    const json& properties = draft.event["properties"];
+    auto it = properties.find(flow.duration->property);
+    if (it == properties.end() || !it->is_number_integer()) return std::nullopt;
+    const std::int64_t longest =
+        detail::saturating_add(it->get<std::int64_t>(), flow.duration->tolerance_ms);
+    const std::int64_t bad = std::min(detail::saturating_add(longest, 60'000),
+                                      detail::saturating_add(flow.duration->max_ms, 1));
+    if (bad <= longest && bad <= flow.duration->max_ms) return std::nullopt;
+    return bad;
+  }
+
   bool terminal_defect(const std::string& rule, std::vector<Draft>& drafts,
                        const std::vector<std::size_t>& terminals) {
     std::vector<std::size_t> places;
@@ -691,8 +709,7 @@ class Generator {
                         : rule == "FP107"
                             ? role == Role::failed &&
                                   (!flow.error_class || !flow.error_class->full_match(bad_error))
-                            : drafts[i].event["properties"].contains(
-                                  flow.duration ? flow.duration->property : "\x01");
+                            : too_long_duration(drafts[i]).has_value();
       if (fits) places.push_back(i);
     }
     if (places.empty()) return false;
@@ -717,9 +734,7 @@ class Generator {
       properties[flow.error_property] = bad_error;
     } else {
       // Longer than the span between Started and the terminal allows, yet a valid integer.
-      const std::int64_t duration = properties[flow.duration->property].get<std::int64_t>();
-      properties[flow.duration->property] =
-          std::min(duration + flow.duration->tolerance_ms + 60'000, flow.duration->max_ms + 1);
+      properties[flow.duration->property] = *too_long_duration(draft);
     }
     return true;
   }

@@ -39,6 +39,16 @@ inline std::string escape_token(std::string_view token) {
   return out;
 }
 
+/// True when every "~" in `text` is followed by "0" or "1", the only escapes RFC 6901 has.
+inline bool escapes_well_formed(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '~' && (i + 1 >= text.size() || (text[i + 1] != '0' && text[i + 1] != '1'))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /// The text a token names: "~0" is "~" and "~1" is "/" (other "~" are kept as they are).
 inline std::string unescape_token(std::string_view token) {
   std::string out;

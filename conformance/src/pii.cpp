@@ -144,9 +144,11 @@ void PiiScanner::render(const Step* step, std::string& out) {
   }
 }
 
-void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out) {
+void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out,
+                      bool keys_only) {
   switch (value.type()) {
     case simdjson::dom::element_type::STRING: {
+      if (keys_only) return;
       int index = match(value.get_string().value_unsafe());
       if (index >= 0) {
         std::string path;
@@ -157,14 +159,14 @@ void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<
     }
     case simdjson::dom::element_type::OBJECT:
       for (auto field : simdjson::dom::object(value.get_object().value_unsafe())) {
-        member(key_rule(field.key), field.key, field.value, at, out);
+        member(key_rule(field.key), field.key, field.value, at, out, keys_only);
       }
       return;
     case simdjson::dom::element_type::ARRAY: {
       std::size_t index = 0;
       for (simdjson::dom::element item : simdjson::dom::array(value.get_array().value_unsafe())) {
         const Step step{at, {}, index++, true};
-        walk(item, &step, out);
+        walk(item, &step, out, keys_only);
       }
       return;
     }
@@ -175,14 +177,21 @@ void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<
 
 PiiScanner::KeyRule PiiScanner::key_rule(std::string_view key) const {
   const std::uint64_t bit = length_bit(key.size());
-  if ((allow_lengths_ & bit) && key_allowed(key)) return KeyRule::allowed;
+  // Denied first: a denied key is a violation whatever its value (plan-format.md), and a plan
+  // that both denies and allows a key is refused when it loads.
   if ((deny_lengths_ & bit) && key_denied(key)) return KeyRule::denied;
+  if ((allow_lengths_ & bit) && key_allowed(key)) return KeyRule::allowed;
   return KeyRule::scan;
 }
 
 void PiiScanner::member(KeyRule rule, std::string_view key, simdjson::dom::element value,
-                        const Step* at, std::vector<PiiFinding>& out) {
-  if (rule == KeyRule::allowed) return;
+                        const Step* at, std::vector<PiiFinding>& out, bool keys_only) {
+  // An allowed key exempts its value from the deny patterns only: a denied key inside it is
+  // still reported.
+  if (rule == KeyRule::allowed) {
+    if (deny_keys_.empty()) return;
+    keys_only = true;
+  }
   const Step step{at, key, 0, false};
   if (rule == KeyRule::denied) {
     std::string path;
@@ -192,9 +201,11 @@ void PiiScanner::member(KeyRule rule, std::string_view key, simdjson::dom::eleme
   }
   switch (value.type()) {
     case simdjson::dom::element_type::STRING:
+      if (!keys_only) walk(value, &step, out, false);
+      break;
     case simdjson::dom::element_type::OBJECT:
     case simdjson::dom::element_type::ARRAY:
-      walk(value, &step, out);
+      walk(value, &step, out, keys_only);
       break;
     default:
       break;  // numbers, booleans and null carry no personal data
@@ -202,12 +213,12 @@ void PiiScanner::member(KeyRule rule, std::string_view key, simdjson::dom::eleme
 }
 
 void PiiScanner::scan(simdjson::dom::element properties, std::vector<PiiFinding>& out) {
-  walk(properties, nullptr, out);
+  walk(properties, nullptr, out, false);
 }
 
 void PiiScanner::scan_member(KeyRule rule, std::string_view key, simdjson::dom::element value,
                              std::vector<PiiFinding>& out) {
-  member(rule, key, value, nullptr, out);
+  member(rule, key, value, nullptr, out, false);
 }
 
 }  // namespace flowproof::conformance::detail

@@ -45,8 +45,8 @@ class PiiScanner {
   ~PiiScanner();
   /// Appends every finding inside `properties` (an object).
   void scan(simdjson::dom::element properties, std::vector<PiiFinding>& out);
-  /// What the rules say about a member's key: skip it (an allowed key), report it (a denied key),
-  /// or scan its value.
+  /// What the rules say about a member's key: report it (a denied key, whatever else), look only
+  /// for denied keys inside its value (an allowed key), or scan its value.
   enum class KeyRule : unsigned char { scan, allowed, denied };
   KeyRule key_rule(std::string_view key) const;
   /// The same for one member of `properties`, for a caller that walks them itself: calling it for
@@ -65,9 +65,11 @@ class PiiScanner {
   bool key_allowed(std::string_view key) const;
   struct Step;
   static void render(const Step* step, std::string& out);
-  void walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out);
+  /// `keys_only`: inside an allowed key, where only denied keys are looked for.
+  void walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out,
+            bool keys_only);
   void member(KeyRule rule, std::string_view key, simdjson::dom::element value, const Step* at,
-              std::vector<PiiFinding>& out);
+              std::vector<PiiFinding>& out, bool keys_only);
 
   std::vector<std::string> deny_keys_;  ///< lower case
   std::vector<std::string> allow_keys_;

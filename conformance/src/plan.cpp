@@ -1,22 +1,28 @@
 // plan.cpp — the small parts of the plan model: names of enums, PlanError, Flow and Plan lookups.
 #include <flowproof/conformance/plan.hpp>
 
+#include "reporter_formats.hpp"
+
 #include <algorithm>
 
 namespace flowproof::conformance {
 namespace {
 
+// One line per problem, "SOURCE: POINTER: MESSAGE": the pointer as report_detail::shown() writes
+// a name (quoted when it holds a control, ": " or another separator), the source and the message
+// through printable(), so no key of the plan can split a problem over lines, forge another or
+// reach the terminal as a control (the messages quote the plan's data as JSON strings).
 std::string format_problems(const std::string& source, const std::vector<PlanProblem>& problems) {
   std::string text;
   for (const PlanProblem& problem : problems) {
     if (!text.empty()) text += '\n';
-    text += source;
+    text += report_detail::printable(source);
     text += ": ";
     if (!problem.pointer.empty()) {
-      text += problem.pointer;
+      text += report_detail::shown(problem.pointer);
       text += ": ";
     }
-    text += problem.message;
+    text += report_detail::printable(problem.message);
   }
   return text;
 }

@@ -10,7 +10,10 @@
 #include "sha256.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <initializer_list>
 #include <set>
@@ -22,6 +25,10 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kDefaultErrorClass = R"(^[A-Za-z_*][A-Za-z0-9_.:*<>\[\]/-]{0,127}$)";
+
+// What an integer the plan holds may be: its range is int64's, said in every message so that
+// 9223372036854775808 is not refused as if it were not a non-negative integer.
+constexpr std::string_view kNonNegative = "a non-negative integer up to 9223372036854775807";
 
 // Plans nest a few schema levels; anything deeper is refused before parsing, because validating a
 // schema and comparing enum values recurse (100000 nested arrays would overflow the stack).
@@ -74,13 +81,7 @@ std::string type_of(const json& value) {
 
 // True when `text` is a JSON pointer (RFC 6901) that names a member: "/a/b", "~" only as ~0 ~1.
 bool valid_pointer(std::string_view text) {
-  if (text.empty() || text[0] != '/') return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '~' && (i + 1 >= text.size() || (text[i + 1] != '0' && text[i + 1] != '1'))) {
-      return false;
-    }
-  }
-  return true;
+  return !text.empty() && text[0] == '/' && json_pointer::escapes_well_formed(text);
 }
 
 std::optional<TerminalKind> parse_kind(std::string_view text) {
@@ -293,7 +294,7 @@ class Loader {
       number = static_cast<std::int64_t>(value.get<std::uint64_t>());
     } else if (value.is_number_float()) {
       const double d = value.get<double>();
-      if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9.2e18) {
+      if (std::isfinite(d) && std::floor(d) == d && d >= -0x1p63 && d < 0x1p63) {
         number = static_cast<std::int64_t>(d);
       }
     }
@@ -332,9 +333,24 @@ class Loader {
     auto text = read_string(value, pointer);
     if (!text) return nullptr;
     std::string error;
-    auto regex = Regex::compile(*text, &error);
+    auto regex = compiled_regex(*text, &error);
     if (!regex) problem(pointer, "invalid regular expression " + json_quote(*text) + ": " + error);
     if (written != nullptr) *written = *text;
+    return regex;
+  }
+
+  // One compiled Regex per distinct expression of the plan: ten thousand flows with the default
+  // error class share one automaton (compiling it once per flow was most of the loading time and
+  // ~20 KB per flow). A compiled Regex is immutable and safe to share between flows and threads.
+  std::shared_ptr<const Regex> compiled_regex(const std::string& expression, std::string* error) {
+    if (auto it = regexes_.find(expression); it != regexes_.end()) {
+      if (!it->second.first && error != nullptr) *error = it->second.second;
+      return it->second.first;
+    }
+    std::string message;
+    auto regex = Regex::compile(expression, &message);
+    if (!regex && error != nullptr) *error = message;
+    regexes_.emplace(expression, std::make_pair(regex, std::move(message)));
     return regex;
   }
 
@@ -400,7 +416,9 @@ class Loader {
     if (document.contains("invocation_constant")) {
       plan_.invocation_constant =
           read_string_list(document["invocation_constant"], "/invocation_constant");
-      check_invocation_constant();
+      if (document["invocation_constant"].is_array()) {
+        check_invocation_constant(document["invocation_constant"]);
+      }
     }
 
     if (!document.contains("flows")) {
@@ -419,7 +437,7 @@ class Loader {
         event.pointer = pointer;
         if (name.empty()) problem(pointer, "an event name must not be empty");
         declare_event(name, pointer);
-        read_event_schema(declaration, pointer, event);
+        read_event_schema(declaration, pointer, event, plan_properties());
         plan_.events.push_back(std::move(event));
       }
     }
@@ -430,7 +448,7 @@ class Loader {
       plan_.pii.built_in = true;
       for (const auto& [name, expression] : default_pii_patterns()) {
         plan_.pii.deny_patterns.emplace_back(name, expression);
-        plan_.pii.compiled_patterns.push_back(Regex::compile(expression, nullptr));
+        plan_.pii.compiled_patterns.push_back(compiled_regex(expression, nullptr));
       }
     }
     if (document.contains("rules")) read_rules(document["rules"]);
@@ -456,12 +474,19 @@ class Loader {
       plan_.invocation.key = *key;
     }
     if (value.contains("order")) plan_.invocation.order = pointer_member("order");
+    if (plan_.invocation.order && !plan_.invocation.key.empty() &&
+        *plan_.invocation.order == plan_.invocation.key) {
+      // Grouping and ordering by one value: every order value would be the invocation's id.
+      problem("/invocation/order", json_quote(*plan_.invocation.order) +
+                                       " is also the invocation key (/invocation/key): the order "
+                                       "must be a sequence number of its own");
+    }
     if (value.contains("timestamp")) {
       if (auto timestamp = pointer_member("timestamp")) plan_.invocation.timestamp = *timestamp;
     }
     if (value.contains("sequence_start")) {
       if (auto start = read_integer(value["sequence_start"], "/invocation/sequence_start", 0,
-                                    "a non-negative integer")) {
+                                    kNonNegative)) {
         plan_.invocation.sequence_start = *start;
       }
     }
@@ -484,17 +509,22 @@ class Loader {
     plan_.base_properties = read_schema(schema, "/base_properties");
   }
 
-  // A constant property the base properties do not declare is most likely a typo.
-  void check_invocation_constant() {
+  // A constant property the base properties do not declare is most likely a typo; the property
+  // the invocation is ordered by changes with every event, so it cannot be constant.
+  void check_invocation_constant(const json& written) {
     const json& base = plan_.base_properties_json;
-    if (!base.is_object() || !base.contains("properties") || !base["properties"].is_object()) {
-      return;
-    }
-    for (std::size_t i = 0; i < plan_.invocation_constant.size(); ++i) {
-      const std::string& name = plan_.invocation_constant[i];
-      if (!base["properties"].contains(name)) {
-        problem("/invocation_constant/" + std::to_string(i),
-                json_quote(name) + " is not declared in base_properties.properties");
+    const bool declared =
+        base.is_object() && base.contains("properties") && base["properties"].is_object();
+    for (std::size_t i = 0; i < written.size(); ++i) {
+      if (!written[i].is_string()) continue;
+      const std::string name = written[i].get<std::string>();
+      const std::string at = "/invocation_constant/" + std::to_string(i);
+      if (plan_.invocation.order &&
+          *plan_.invocation.order == "/properties/" + json_pointer::escape_token(name)) {
+        problem(at, json_quote(name) + " is the invocation's order (/invocation/order), which " +
+                        "changes with every event");
+      } else if (declared && !name.empty() && !base["properties"].contains(name)) {
+        problem(at, json_quote(name) + " is not declared in base_properties.properties");
       }
     }
   }
@@ -533,15 +563,73 @@ class Loader {
       event.name = *name;
       declare_event(event.name, pointer);
     }
-    read_event_schema(value, pointer, event);
+    std::vector<std::string> names = plan_properties();
+    if (key != "started") terminal_properties(flow, key, names);
+    read_event_schema(value, pointer, event, names);
     return event;
   }
 
+  // `names`: the properties the plan itself defines for the event, which the schema's
+  // `additionalProperties` counts as declared (docs/plan.md, "additionalProperties").
   void read_event_schema(const json& declaration, const std::string& pointer,
-                         EventDeclaration& event) {
+                         EventDeclaration& event, const std::vector<std::string>& names) {
     if (!declaration.contains("schema")) return;
     event.schema_json = declaration["schema"];
-    event.schema = read_schema(event.schema_json, pointer + "/schema");
+    event.schema =
+        compile_schema(event.schema_json, pointer + "/schema", definitions_, problems_, names);
+  }
+
+  // The properties every event carries by the plan: the base properties, and the invocation's
+  // key and order when they point at a member of `properties`.
+  std::vector<std::string> plan_properties() const {
+    std::vector<std::string> names;
+    const json& base = plan_.base_properties_json;
+    if (base.is_object() && base.contains("properties") && base["properties"].is_object()) {
+      for (const auto& [name, ignored] : base["properties"].items()) names.push_back(name);
+    }
+    static constexpr std::string_view kProperties = "/properties/";
+    for (const std::string* at :
+         {&plan_.invocation.key, plan_.invocation.order ? &*plan_.invocation.order : nullptr}) {
+      if (at == nullptr || at->compare(0, kProperties.size(), kProperties) != 0) continue;
+      const std::string_view token = std::string_view(*at).substr(kProperties.size());
+      if (token.find('/') == std::string_view::npos) {
+        names.push_back(json_pointer::unescape_token(token));
+      }
+    }
+    return names;
+  }
+
+  // Adds what a terminal of `kind` carries by the flow's own rules: the step, reason,
+  // error-class and duration properties (as written, or their defaults), and the properties an
+  // intermediate event implies for that kind. Read from the JSON before the flow is, so that the
+  // terminal's schema can be compiled where it is declared.
+  static void terminal_properties(const json& flow, std::string_view kind,
+                                  std::vector<std::string>& names) {
+    for (const auto& [key, fallback] :
+         {std::pair{"step_property", "step"}, std::pair{"reason_property", "reason"},
+          std::pair{"error_property", "error_class"}}) {
+      const auto it = flow.find(key);
+      names.push_back(it != flow.end() && it->is_string() ? it->get<std::string>() : fallback);
+    }
+    if (const auto duration = flow.find("duration");
+        duration != flow.end() && duration->is_object()) {
+      const auto it = duration->find("property");
+      names.push_back(it != duration->end() && it->is_string() ? it->get<std::string>()
+                                                               : "duration_ms");
+    }
+    const auto events = flow.find("events");
+    if (events == flow.end() || !events->is_object()) return;
+    for (const auto& [name, event] : events->items()) {
+      if (!event.is_object() || !event.contains("implies")) continue;
+      const json& implies = event["implies"];
+      if (!implies.is_object() || implies.value("terminal", json()) != json(kind) ||
+          !implies.contains("properties") || !implies["properties"].is_object()) {
+        continue;
+      }
+      for (const auto& [property, ignored] : implies["properties"].items()) {
+        names.push_back(property);
+      }
+    }
   }
 
   Flow read_flow(const std::string& id, const json& value, const std::string& pointer) {
@@ -566,18 +654,30 @@ class Loader {
               "a flow needs at least one terminal: \"completed\", \"aborted\" or \"failed\"");
     }
 
+    // Whether the vocabularies were read without a problem: implied steps and reasons are
+    // checked against them only then (a bad `steps` is one problem, not one more per implies).
+    std::size_t before = problems_.size();
     if (value.contains("steps")) {
       flow.steps = read_string_list(value["steps"], pointer + "/steps", true);
+      // Every Aborted and Failed names one of the steps (FP105): with none, each would fail.
+      if (value["steps"].is_array() && value["steps"].empty() && (flow.aborted || flow.failed)) {
+        problem(pointer + "/steps",
+                "must not be empty when \"aborted\" or \"failed\" is declared: every Aborted "
+                "and Failed names one of the flow's steps");
+      }
     } else if (flow.aborted || flow.failed) {
       problem(pointer + "/steps",
               "missing key \"steps\": required when \"aborted\" or \"failed\" is declared");
     }
+    steps_known_ = problems_.size() == before;
+    before = problems_.size();
     if (value.contains("reasons")) {
       flow.reasons = read_string_list(value["reasons"], pointer + "/reasons");
     } else if (flow.aborted) {
       problem(pointer + "/reasons",
               "missing key \"reasons\": required when \"aborted\" is declared");
     }
+    reasons_known_ = problems_.size() == before;
 
     for (auto [key, target] : {std::pair{"step_property", &flow.step_property},
                                std::pair{"reason_property", &flow.reason_property},
@@ -593,12 +693,22 @@ class Loader {
                 "expected a boolean, got " + type_of(value["reason_required"]));
       }
     }
+    // Every Aborted carries one of the reasons unless reason_required is false: with none listed
+    // and reasons required, each would fail (FP106). `"reasons": []` with `"reason_required":
+    // false` says an Aborted carries no reason, and is accepted.
+    if (flow.aborted && flow.reason_required && value.contains("reasons") &&
+        value["reasons"].is_array() && value["reasons"].empty()) {
+      problem(pointer + "/reasons",
+              "must not be empty when \"aborted\" is declared and \"reason_required\" is true: "
+              "every Aborted carries one of the flow's reasons");
+      reasons_known_ = false;
+    }
     if (value.contains("error_class")) {
       flow.error_class =
           read_regex(value["error_class"], pointer + "/error_class", &flow.error_class_pattern);
     } else {
       flow.error_class_pattern = std::string(kDefaultErrorClass);
-      flow.error_class = Regex::compile(kDefaultErrorClass, nullptr);
+      flow.error_class = compiled_regex(flow.error_class_pattern, nullptr);
     }
 
     if (value.contains("events") && expect_object(value["events"], pointer + "/events")) {
@@ -609,6 +719,7 @@ class Loader {
       }
     }
     if (value.contains("duration")) read_duration(flow, value["duration"], pointer + "/duration");
+    check_property_names(flow, value, pointer);
     if (value.contains("contains")) {
       flow.contains = read_string_list(value["contains"], pointer + "/contains");
       for (std::size_t i = 0; i < flow.contains.size(); ++i) {
@@ -623,6 +734,47 @@ class Loader {
     return flow;
   }
 
+  // The step, reason, error-class and duration properties are four different properties: one
+  // name for two of them would make every terminal break one of the two rules (an Aborted's
+  // step would have to be one of the reasons too). Reported at the member the plan wrote (the
+  // later one when both are written), naming the other.
+  void check_property_names(const Flow& flow, const json& value, const std::string& pointer) {
+    struct Member {
+      std::string_view label;
+      const std::string* name;
+      std::string at;
+      bool written;
+    };
+    std::vector<Member> members = {
+        {"step_property", &flow.step_property, pointer + "/step_property",
+         value.contains("step_property")},
+        {"reason_property", &flow.reason_property, pointer + "/reason_property",
+         value.contains("reason_property")},
+        {"error_property", &flow.error_property, pointer + "/error_property",
+         value.contains("error_property")},
+    };
+    if (flow.duration) {
+      const json& duration = value["duration"];
+      members.push_back({"duration.property", &flow.duration->property,
+                         pointer + "/duration/property", duration.contains("property")});
+    }
+    std::set<std::size_t> reported;
+    for (std::size_t j = 1; j < members.size(); ++j) {
+      for (std::size_t i = 0; i < j; ++i) {
+        if (*members[i].name != *members[j].name) continue;
+        const Member& here = members[j].written ? members[j] : members[i];
+        const Member& other = members[j].written ? members[i] : members[j];
+        if (!here.written ||
+            !reported.insert(static_cast<std::size_t>(&here - members.data())).second)
+          continue;
+        problem(here.at, json_quote(*here.name) + " is also the flow's " +
+                             std::string(other.label) +
+                             (other.written ? " (" + other.at + ")" : " (its default)") +
+                             ": each must be a property of its own");
+      }
+    }
+  }
+
   void read_intermediate(Flow& flow, const std::string& name, const json& value,
                          const std::string& pointer) {
     if (!expect_object(value, pointer)) return;
@@ -632,7 +784,7 @@ class Loader {
     event.pointer = pointer;
     if (name.empty()) problem(pointer, "an event name must not be empty");
     declare_event(name, pointer);
-    read_event_schema(value, pointer, event);
+    read_event_schema(value, pointer, event, plan_properties());
     if (value.contains("implies"))
       event.implies = read_implies(flow, value["implies"], pointer + "/implies");
     flow.events.push_back(std::move(event));
@@ -669,17 +821,18 @@ class Loader {
       if (property == flow.step_property) {
         if (!carries_step) {
           problem(at, "a completed terminal carries no step");
-        } else if (!expected.is_string() ||
-                   std::find(flow.steps.begin(), flow.steps.end(), expected.get<std::string>()) ==
-                       flow.steps.end()) {
+        } else if (steps_known_ && (!expected.is_string() ||
+                                    std::find(flow.steps.begin(), flow.steps.end(),
+                                              expected.get<std::string>()) == flow.steps.end())) {
           problem(at, expected.dump() + " is not one of the flow's steps");
         }
       } else if (property == flow.reason_property) {
         if (*kind != TerminalKind::aborted) {
           problem(at, "only an aborted terminal carries a reason");
-        } else if (!expected.is_string() ||
-                   std::find(flow.reasons.begin(), flow.reasons.end(),
-                             expected.get<std::string>()) == flow.reasons.end()) {
+        } else if (reasons_known_ &&
+                   (!expected.is_string() ||
+                    std::find(flow.reasons.begin(), flow.reasons.end(),
+                              expected.get<std::string>()) == flow.reasons.end())) {
           problem(at, expected.dump() + " is not one of the flow's reasons");
         }
       } else if (property == flow.error_property) {
@@ -721,14 +874,13 @@ class Loader {
       rule.on = flow.terminal_kinds();
     }
     if (value.contains("tolerance_ms")) {
-      if (auto n = read_integer(value["tolerance_ms"], pointer + "/tolerance_ms", 0,
-                                "a non-negative integer")) {
+      if (auto n =
+              read_integer(value["tolerance_ms"], pointer + "/tolerance_ms", 0, kNonNegative)) {
         rule.tolerance_ms = *n;
       }
     }
     if (value.contains("max_ms")) {
-      if (auto n =
-              read_integer(value["max_ms"], pointer + "/max_ms", 0, "a non-negative integer")) {
+      if (auto n = read_integer(value["max_ms"], pointer + "/max_ms", 0, kNonNegative)) {
         rule.max_ms = *n;
       }
     }
@@ -746,17 +898,50 @@ class Loader {
     if (value.contains("allow_keys")) {
       plan_.pii.allow_keys = read_string_list(value["allow_keys"], "/pii/allow_keys");
     }
+    check_denied_and_allowed(value);
     if (value.contains("deny_patterns") &&
         expect_object(value["deny_patterns"], "/pii/deny_patterns")) {
       for (const auto& [name, member] :
            members_in_order(value["deny_patterns"], "/pii/deny_patterns")) {
         const json& expression = *member;
+        const std::string at = "/pii/deny_patterns/" + json_pointer::escape_token(name);
+        if (name.empty()) {
+          // A finding names its pattern; a finding without a name is one of a denied key.
+          problem(at, "a pattern name must not be empty (findings are reported by it)");
+          continue;
+        }
         std::string written;
-        auto regex = read_regex(expression,
-                                "/pii/deny_patterns/" + json_pointer::escape_token(name), &written);
+        auto regex = read_regex(expression, at, &written);
         if (!regex) continue;
         plan_.pii.deny_patterns.emplace_back(name, written);
         plan_.pii.compiled_patterns.push_back(std::move(regex));
+      }
+    }
+  }
+
+  // A key both denied and allowed is refused: a denied key is a violation whatever its value,
+  // an allowed key only exempts its value from the deny patterns, so the plan would say two
+  // things. Denied keys match in any case, so "Email" and "email" are the same key here.
+  void check_denied_and_allowed(const json& pii) {
+    const json* deny = pii.contains("deny_keys") ? &pii["deny_keys"] : nullptr;
+    const json* allow = pii.contains("allow_keys") ? &pii["allow_keys"] : nullptr;
+    if (deny == nullptr || allow == nullptr || !deny->is_array() || !allow->is_array()) return;
+    auto lower = [](std::string text) {
+      for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return text;
+    };
+    for (std::size_t a = 0; a < allow->size(); ++a) {
+      if (!(*allow)[a].is_string()) continue;
+      const std::string allowed = (*allow)[a].get<std::string>();
+      for (std::size_t d = 0; d < deny->size(); ++d) {
+        if (!(*deny)[d].is_string() || lower((*deny)[d].get<std::string>()) != lower(allowed)) {
+          continue;
+        }
+        problem("/pii/allow_keys/" + std::to_string(a),
+                json_quote(allowed) + " is also denied at /pii/deny_keys/" + std::to_string(d) +
+                    ": a key is either denied (a violation whatever its value) or allowed "
+                    "(its value exempt from the deny patterns), not both");
+        break;
       }
     }
   }
@@ -847,6 +1032,10 @@ class Loader {
   json definitions_ = json::object();
   nlohmann::ordered_json ordered_;  // the same document, keys in the plan's order
   std::set<std::string> flow_ids_;
+  // expression -> (compiled, or null with RE2's error)
+  std::map<std::string, std::pair<std::shared_ptr<const Regex>, std::string>> regexes_;
+  bool steps_known_ = true;    // the flow being read has its `steps` without a problem
+  bool reasons_known_ = true;  // ... and its `reasons`
   std::map<std::string, std::string> event_pointers_;  // name -> where declared
 };
 
@@ -861,13 +1050,20 @@ Plan load_plan(const std::filesystem::path& path) {
   if (std::filesystem::is_directory(path, error)) {
     throw PlanError(path.string(), {{"", "cannot read the plan file: it is a directory"}});
   }
+  // The system's reason follows the message: "cannot read the plan file: No such file or
+  // directory" (errno is set by the open and the read underneath the stream).
+  auto unreadable = [&path](int error_number) {
+    std::string message = "cannot read the plan file";
+    if (error_number != 0) message += std::string(": ") + std::strerror(error_number);
+    return PlanError(path.string(), {{"", std::move(message)}});
+  };
+  errno = 0;
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw PlanError(path.string(), {{"", "cannot read the plan file"}});
-  }
+  if (!in) throw unreadable(errno);
   std::ostringstream bytes;
+  errno = 0;
   bytes << in.rdbuf();
-  if (in.bad()) throw PlanError(path.string(), {{"", "cannot read the plan file"}});
+  if (in.bad()) throw unreadable(errno);
   return parse_plan(bytes.str(), path.string());
 }
 

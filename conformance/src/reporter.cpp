@@ -273,6 +273,33 @@ std::string printable(std::string_view text) {
   return escape_text(text, [](std::string&, std::string_view, std::size_t) { return false; });
 }
 
+// A JSON string literal of the text, written by escape_text(): a quote and a backslash are
+// escaped with a backslash, controls as \u001B, invisible code points as \u202E and bytes that
+// are not UTF-8 as \xFF (which JSON lacks, but no UTF-8 text can be confused with).
+std::string quoted(std::string_view text) {
+  return '"' +
+         escape_text(text,
+                     [](std::string& out, std::string_view in, std::size_t i) {
+                       if (in[i] != '"' && in[i] != '\\') return false;
+                       out += '\\';
+                       out += in[i];
+                       return true;
+                     }) +
+         '"';
+}
+
+// A name from a plan as `plan lint` and plan errors print it: as it is when that cannot be
+// misread, else quoted(). Misread: empty, a space at either end, anything printable() would
+// change, a quote or backslash, or a character the listings use to separate or annotate items
+// (`,` `:` `{` `}` `(` `)` and `->`).
+std::string shown(std::string_view text) {
+  bool plain = !text.empty() && text.front() != ' ' && text.back() != ' ' &&
+               text.find_first_of("\"\\,:{}()") == std::string_view::npos &&
+               text.find("->") == std::string_view::npos;
+  if (plain) plain = printable(text) == text;
+  return plain ? std::string(text) : quoted(text);
+}
+
 // Escapes text for XML 1.0 (and HTML) content and attributes: the five markup characters as
 // entities, tab, newline and return as character references, and everything else as
 // escape_text() writes it.

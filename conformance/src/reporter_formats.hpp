@@ -47,6 +47,13 @@ std::uint64_t total(const std::map<std::string, std::uint64_t>& counts);
 /// Text with control characters (ESC included) shown as \u001B, so an input cannot drive a
 /// terminal or break a document.
 std::string printable(std::string_view text);
+/// The text as a JSON string literal: `"`, `\` and controls escaped, and invisible code points
+/// and bytes that are not UTF-8 shown as printable() shows them.
+std::string quoted(std::string_view text);
+/// A name from a plan (a step, an event, a pointer) for `plan lint` and plan errors: as it is when
+/// it cannot be misread, quoted() when it is empty, has a space at either end, a control, an
+/// invisible character, a quote or backslash, or one of `,` `:` `{` `}` `(` `)` `->`.
+std::string shown(std::string_view text);
 /// Text safe in XML 1.0 and HTML content and in quoted attributes: & < > " ' as entities, tab,
 /// newline and return as character references, and what XML cannot carry (other controls,
 /// U+FFFE/U+FFFF, bytes that are not UTF-8) as visible escapes such as \u0001 or \xFF.

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -265,8 +266,9 @@ struct Node;
 
 struct PropertyEntry {
   std::string name;
-  const Node* schema = nullptr;  // null: only required, not described
-  int required_slot = -1;        // index into Node::required, or -1
+  const Node* schema = nullptr;   // null: only required, not described
+  int required_slot = -1;         // index into Node::required, or -1
+  bool declared_by_plan = false;  // a property the plan itself defines for the event (root only)
 };
 
 struct Node {
@@ -343,6 +345,9 @@ bool validate_member(const Node& node, ObjectSchema::State& state, const Propert
     const Path child{&path, key};
     return validate_node(*entry->schema, value, child, errors, memos);
   }
+  // Defined by the plan for this event (a base property, the invocation key, a terminal's step):
+  // checked by the checker's own rules, and never "not allowed" (docs/plan.md).
+  if (entry != nullptr && entry->declared_by_plan) return true;
   // Not described by `properties`: additionalProperties decides.
   if (!node.additional_allowed) {
     const Path child{&path, key};
@@ -647,6 +652,15 @@ bool is_keyword(std::string_view key) {
   return std::find(std::begin(kKeywords), std::end(kKeywords), key) != std::end(kKeywords);
 }
 
+std::string json_quote(std::string_view text) { return nlohmann::json(std::string(text)).dump(); }
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
 class Compiler {
  public:
   Compiler(CompiledSchema& out, const nlohmann::json& definitions,
@@ -667,7 +681,7 @@ class Compiler {
       std::set<const Node*> on_path;
       if (const Node* culprit = find_cycle(node.get(), on_path, done)) {
         const std::string via =
-            culprit->ref_text.empty() ? "anyOf" : "$ref \"" + culprit->ref_text + "\"";
+            culprit->ref_text.empty() ? "anyOf" : "$ref " + json_quote(culprit->ref_text);
         problem(culprit->pointer, via +
                                       " leads back to this schema without descending into a "
                                       "property or item (a cycle)");
@@ -708,15 +722,23 @@ class Compiler {
 
   std::optional<std::uint64_t> count_argument(const nlohmann::json& value,
                                               const std::string& pointer, std::string_view key) {
-    if (value.is_number_unsigned()) return value.get<std::uint64_t>();
-    if (value.is_number_integer() && value.get<std::int64_t>() >= 0) {
+    // The same range as the plan's own integers (docs/plan.md): int64, so 1e19 is refused with
+    // the range named rather than read as a count no string or array could reach.
+    constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+    if (value.is_number_unsigned() && value.get<std::uint64_t>() <= kMax) {
+      return value.get<std::uint64_t>();
+    }
+    if (value.is_number_integer() && !value.is_number_unsigned() &&
+        value.get<std::int64_t>() >= 0) {
       return static_cast<std::uint64_t>(value.get<std::int64_t>());
     }
     if (value.is_number_float() && value.get<double>() >= 0 && is_integral(value.get<double>()) &&
-        value.get<double>() < 1.8e19) {
+        value.get<double>() < 0x1p63) {
       return static_cast<std::uint64_t>(value.get<double>());
     }
-    problem(pointer, "\"" + std::string(key) + "\" must be a non-negative integer");
+    problem(pointer, "\"" + std::string(key) +
+                         "\" must be a non-negative integer up to 9223372036854775807, got " +
+                         (value.is_number() ? value.dump() : std::string(value.type_name())));
     return std::nullopt;
   }
 
@@ -738,18 +760,47 @@ class Compiler {
     return compile(value, pointer);
   }
 
+  // A `$ref` is a URI fragment: percent-decoded first, then read as a JSON pointer (RFC 6901 §6),
+  // so "#/definitions/a%20b" names "a b" and "#/definitions/a~1b" names "a/b". A malformed
+  // %-escape and a "~" not followed by 0 or 1 are refused, as in the invocation's pointers.
   const Node* resolve(const std::string& ref, const std::string& pointer) {
-    static constexpr std::string_view kPrefix = "#/definitions/";
-    if (ref.compare(0, kPrefix.size(), kPrefix) != 0 || ref.size() == kPrefix.size() ||
-        ref.find('/', kPrefix.size()) != std::string::npos) {
-      problem(pointer, "$ref \"" + ref + "\" must have the form \"#/definitions/NAME\"");
+    static constexpr std::string_view kPrefix = "/definitions/";
+    const std::string quoted = json_quote(ref);
+    if (ref.empty() || ref[0] != '#') {
+      problem(pointer, "$ref " + quoted + " must have the form \"#/definitions/NAME\"");
       return nullptr;
     }
-    const std::string name =
-        json_pointer::unescape_token(std::string_view(ref).substr(kPrefix.size()));
+    std::string fragment;
+    for (std::size_t i = 1; i < ref.size(); ++i) {
+      if (ref[i] != '%') {
+        fragment += ref[i];
+        continue;
+      }
+      const int high = i + 2 < ref.size() ? hex_digit(ref[i + 1]) : -1;
+      const int low = i + 2 < ref.size() ? hex_digit(ref[i + 2]) : -1;
+      if (high < 0 || low < 0) {
+        problem(pointer, "$ref " + quoted + " has a malformed percent-escape at " +
+                             json_quote(ref.substr(i, 3)) + " (expected % and two hex digits)");
+        return nullptr;
+      }
+      fragment += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+    if (fragment.compare(0, kPrefix.size(), kPrefix) != 0 || fragment.size() == kPrefix.size() ||
+        fragment.find('/', kPrefix.size()) != std::string::npos) {
+      problem(pointer, "$ref " + quoted + " must have the form \"#/definitions/NAME\"");
+      return nullptr;
+    }
+    const std::string_view token = std::string_view(fragment).substr(kPrefix.size());
+    if (!json_pointer::escapes_well_formed(token)) {
+      problem(pointer,
+              "$ref " + quoted + " is not a valid JSON pointer: \"~\" must be followed by 0 or 1");
+      return nullptr;
+    }
+    const std::string name = json_pointer::unescape_token(token);
     if (auto it = resolved_.find(name); it != resolved_.end()) return it->second;
     if (!definitions_.is_object() || !definitions_.contains(name)) {
-      problem(pointer, "$ref \"" + ref + "\" names no definition");
+      problem(pointer, "$ref " + quoted + " names no definition");
       return nullptr;
     }
     const nlohmann::json& target = definitions_[name];
@@ -776,7 +827,7 @@ class Compiler {
     for (const auto& [key, value] : schema.items()) {
       const std::string at = pointer + "/" + json_pointer::escape_token(key);
       if (!is_keyword(key)) {
-        problem(pointer, "unknown keyword \"" + key + "\"");
+        problem(pointer, "unknown keyword " + json_quote(key));
       } else if (key == "type") {
         fill_type(node, value, pointer);
       } else if (key == "enum") {
@@ -795,7 +846,8 @@ class Compiler {
           std::string error;
           node.pattern = Regex::compile(value.get<std::string>(), &error);
           if (!node.pattern)
-            problem(pointer, "invalid pattern \"" + value.get<std::string>() + "\": " + error);
+            problem(pointer,
+                    "invalid pattern " + json_quote(value.get<std::string>()) + ": " + error);
         }
       } else if (key == "minimum") {
         node.minimum = number_argument(value, pointer, key);
@@ -875,12 +927,21 @@ class Compiler {
           return;
         }
       }
-      problem(pointer, "unknown type \"" + text +
-                           "\" (expected null, boolean, object, array, number, string or integer)");
+      problem(pointer, "unknown type " + json_quote(text) +
+                           " (expected null, boolean, object, array, number, string or integer)");
     };
     if (value.is_array()) {
       if (value.empty()) problem(pointer, "\"type\" must not be an empty list");
-      for (const auto& name : value) add(name);
+      // JSON Schema 2020-12: the elements of a `type` list MUST be unique.
+      for (std::size_t i = 0; i < value.size(); ++i) {
+        if (std::find(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(i), value[i]) !=
+            value.begin() + static_cast<std::ptrdiff_t>(i)) {
+          problem(pointer + "/type/" + std::to_string(i),
+                  value[i].dump() + " is listed twice in \"type\"");
+          continue;
+        }
+        add(value[i]);
+      }
     } else {
       add(value);
     }
@@ -910,9 +971,16 @@ class Compiler {
       return;
     }
     node.has_object_checks = true;
+    // JSON Schema 2020-12: the elements of `required` MUST be unique.
     std::set<std::string> unique;
-    for (const auto& name : value) {
-      if (unique.insert(name.get<std::string>()).second) node.required.push_back(name);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const std::string& name = value[i].get_ref<const std::string&>();
+      if (unique.insert(name).second) {
+        node.required.push_back(name);
+      } else {
+        problem(pointer + "/required/" + std::to_string(i),
+                json_quote(name) + " is listed twice in \"required\"");
+      }
     }
   }
 
@@ -962,7 +1030,8 @@ bool PatternMemos::partial_match(const Regex& regex, std::string_view text) {
 std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
                                              const std::string& pointer,
                                              const nlohmann::json& definitions,
-                                             std::vector<PlanProblem>& problems) {
+                                             std::vector<PlanProblem>& problems,
+                                             const std::vector<std::string>& plan_properties) {
   auto compiled = std::make_shared<CompiledSchema>();
   Compiler compiler(*compiled, definitions, problems);
   if (!schema.is_object() && !schema.is_boolean()) {
@@ -972,6 +1041,19 @@ std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
   compiled->root_ = compiler.compile(schema, pointer);
   compiler.check_cycles();
   if (compiler.problem_count() != 0) return nullptr;
+  // The root is the first node compiled; only its own `additionalProperties` is concerned.
+  Node& root = *compiled->nodes.front();
+  if (!root.additional_allowed || root.additional != nullptr) {
+    for (const std::string& name : plan_properties) {
+      auto it =
+          std::lower_bound(root.keys.begin(), root.keys.end(), name,
+                           [](const PropertyEntry& e, const std::string& n) { return e.name < n; });
+      if (it == root.keys.end() || it->name != name) {
+        it = root.keys.insert(it, PropertyEntry{name, nullptr, -1});
+      }
+      it->declared_by_plan = true;
+    }
+  }
   for (const auto& node : compiled->nodes) finish(*node);
   compiled->prepare();
   return compiled;

@@ -82,10 +82,14 @@ class Schema {
 
 /// Compiles `schema` (found at `pointer` in the plan). `definitions` is the plan's definitions map
 /// for `$ref`. Problems (unknown keyword, bad type, dangling $ref, bad pattern) are appended with
-/// their full JSON pointer; returns null when there was any.
+/// their full JSON pointer; returns null when there was any. `plan_properties`: the names the plan
+/// itself defines for the event (base properties, the invocation key and order, a terminal's
+/// step, reason, error-class and duration properties), which the root's `additionalProperties`
+/// counts as declared: the checker's own rules check them (docs/plan.md).
 std::shared_ptr<const Schema> compile_schema(const nlohmann::json& schema,
                                              const std::string& pointer,
                                              const nlohmann::json& definitions,
-                                             std::vector<PlanProblem>& problems);
+                                             std::vector<PlanProblem>& problems,
+                                             const std::vector<std::string>& plan_properties = {});
 
 }  // namespace flowproof::conformance

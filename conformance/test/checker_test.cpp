@@ -781,6 +781,70 @@ TEST(Flows, DurationToleranceBoundary) {
   EXPECT_EQ(rules(run(example_plan(), events)), std::set<std::string>{"FP108"});
 }
 
+// A tolerance or max_ms as large as INT64_MAX reads as "no limit": span + tolerance saturates
+// instead of wrapping to a negative bound (before the plan review every duration was FP108
+// "exceeds ... by more than 9223372036854775807 ms").
+TEST(Flows, DurationLimitsUpToInt64MaxDoNotOverflow) {
+  for (const std::int64_t limit : {INT64_MAX, INT64_MAX - 999, INT64_MAX - 1000}) {
+    Plan plan = plan_with([limit](json& p) {
+      p["flows"]["application_create"]["duration"]["tolerance_ms"] = limit;
+      p["flows"]["application_create"]["duration"]["max_ms"] = INT64_MAX;
+    });
+    for (const json& duration : {json(2200), json(3201), json(INT64_MAX)}) {
+      auto events = create_completed();
+      events[3] = with(events[3], "duration_ms", duration);
+      const Report report = run(plan, events);
+      EXPECT_TRUE(report.violations.empty())
+          << "tolerance " << limit << ", duration " << duration << ": " << to_json(report).dump(1);
+    }
+  }
+  // A huge max_ms still refuses a duration past it.
+  Plan plan = plan_with([](json& p) {
+    p["flows"]["application_create"]["duration"]["tolerance_ms"] = INT64_MAX;
+    p["flows"]["application_create"]["duration"]["max_ms"] = INT64_MAX - 1;
+  });
+  auto events = create_completed();
+  events[3] = with(events[3], "duration_ms", INT64_MAX);
+  EXPECT_EQ(rules(run(plan, events)), std::set<std::string>{"FP108"});
+}
+
+// `additionalProperties: false` counts what the plan itself defines for the event as declared:
+// base properties and the invocation key and order on every event, and on a terminal the step,
+// reason, error-class and duration properties and what an intermediate event implies for it.
+// plan-format.md: the checker adds those checks and "the schema need not repeat them". Before the
+// plan review each was FP006 "property ... is not allowed".
+TEST(Flows, AdditionalPropertiesFalseAllowsWhatThePlanDefines) {
+  Plan plan = plan_with([](json& p) {
+    json& create = p["flows"]["application_create"];
+    create["started"]["schema"] = {{"type", "object"}, {"additionalProperties", false}};
+    create["aborted"]["schema"] = {{"properties", {{"plan", json::object()}}},
+                                   {"additionalProperties", false}};
+    create["events"]["CLI Application Create Declined Terms"]["implies"]["properties"]["why"] =
+        "terms";
+    create["completed"]["schema"]["additionalProperties"] = false;
+  });
+  auto events = create_completed();
+  events[2] = event("CLI Application Create Declined Terms", 3, {{"plan", "grow"}}, 906);
+  events[3] = event("CLI Application Create Aborted", 4,
+                    {{"step", "terms"},
+                     {"reason", "declined_terms"},
+                     {"why", "terms"},
+                     {"plan", "grow"},
+                     {"duration_ms", 1000}},
+                    1006);
+  events[4] = with(events[4], "duration_ms", 1015);
+  Report report = run(plan, events);
+  EXPECT_TRUE(report.violations.empty()) << to_json(report).dump(1);
+  // Anything else is still not allowed, on a terminal and on a Started.
+  events[3] = with(events[3], "extra", 1);
+  events[1] = with(events[1], "error_class", "X");  // a terminal's property, not a Started's
+  report = run(plan, events);
+  ASSERT_EQ(rules(report), std::set<std::string>{"FP006"});
+  EXPECT_EQ(report.violations.size(), 2u) << to_json(report).dump(1);
+  EXPECT_THAT(to_json(report).dump(), HasSubstr(R"(property \"extra\" is not allowed)"));
+  EXPECT_THAT(to_json(report).dump(), HasSubstr(R"(property \"error_class\" is not allowed)"));
+}
+
 // `"on": []`: no terminal must carry the duration, and a value that is there is still checked
 // (before session 7 an empty list was read as "every terminal").
 TEST(Flows, DurationOnNoTerminalIsNotRequiredButStillChecked) {

@@ -204,6 +204,34 @@ TEST(Generator, DefectsInAnotherPlanAreFound) {
   }
 }
 
+// tolerance_ms and max_ms may be as large as INT64_MAX ("no limit"): the generator's sums
+// saturate instead of overflowing (before the plan review, span + tolerance + 60000 wrapped and
+// the "too long" duration was negative). With both at INT64_MAX no duration is too long, and
+// none is injected.
+TEST(Generator, DurationDefectsUnderLimitsOfInt64Max) {
+  for (const bool max_too : {false, true}) {
+    Plan plan = example_plan();
+    for (Flow& flow : plan.flows) {
+      if (!flow.duration) continue;
+      flow.duration->tolerance_ms = INT64_MAX;
+      if (max_too) flow.duration->max_ms = INT64_MAX;
+    }
+    GeneratorStats stats;
+    const std::string text = generate(
+        plan, {.events = 600, .seed = 4, .defect_rate = 0.3, .defect_rule = "FP108"}, &stats);
+    const Report report = check_text(plan, text);
+    if (max_too) {
+      EXPECT_EQ(stats.defects["FP108"], 0u);
+      EXPECT_TRUE(report.rules.empty()) << rules_found(report);
+      continue;
+    }
+    ASSERT_GT(stats.defects["FP108"], 0u);
+    ASSERT_EQ(report.rules.size(), 1u) << rules_found(report);
+    EXPECT_EQ(report.rules[0].id, "FP108");
+    EXPECT_EQ(report.rules[0].violations, stats.defects["FP108"]);
+  }
+}
+
 TEST(Generator, RefusesUnusableOptions) {
   std::ostringstream out;
   EXPECT_THROW(generate_stream(example_plan(), {.defect_rate = 1.5}, out), std::invalid_argument);

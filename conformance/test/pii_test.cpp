@@ -47,6 +47,33 @@ TEST(Pii, PatternsAreUnanchoredAndAllowedKeysSkipped) {
   EXPECT_EQ(found[0].pattern, "email");
 }
 
+// An allowed key exempts its value from the deny patterns only: a denied key inside it is still
+// a finding (plan-format.md: "a property whose key is denied is a violation whatever its value").
+// Before the plan review nothing under an allowed key was looked at.
+TEST(Pii, ADeniedKeyUnderAnAllowedKeyIsStillFound) {
+  PiiScanner scanner(rules());
+  simdjson::dom::parser parser;
+  const std::string text =
+      R"({"invocation_id":{"Email":"x","note":"a@b.example","list":[{"email":1}]}})";
+  std::vector<PiiFinding> found;
+  scanner.scan(parse(parser, text), found);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].path, "/invocation_id/Email");
+  EXPECT_EQ(found[1].path, "/invocation_id/list/0/email");
+  EXPECT_TRUE(found[0].pattern.empty() && found[1].pattern.empty());
+  // Member by member, the same.
+  std::vector<PiiFinding> walked;
+  for (auto field : parse(parser, text).get_object().value()) {
+    scanner.scan_member(scanner.key_rule(field.key), field.key, field.value, walked);
+  }
+  ASSERT_EQ(walked.size(), 2u);
+  EXPECT_EQ(walked[1].path, "/invocation_id/list/0/email");
+  // A key given both ways (only a hand-built PiiRules can: the loader refuses it) is denied.
+  PiiRules both = rules();
+  both.allow_keys.push_back("email");
+  EXPECT_EQ(PiiScanner(both).key_rule("email"), PiiScanner::KeyRule::denied);
+}
+
 TEST(Pii, CacheNeverChangesTheAnswer) {
   PiiScanner scanner(rules(), 2);  // a tiny cache that starts over often
   for (int round = 0; round < 3; ++round) {

@@ -265,6 +265,29 @@ TEST(PlanDefaults, BuiltInPiiPatternsApplyWhenPiiIsAbsent) {
   EXPECT_FALSE(matches("declined_terms"));
 }
 
+// Identical expressions are compiled once and shared (before the plan review every flow compiled
+// the default error class anew: most of the loading time of a plan with many flows).
+TEST(PlanDefaults, IdenticalExpressionsShareOneCompiledRegex) {
+  json plan = example_plan();
+  plan["flows"]["auth"]["error_class"] = "[A-Z][a-z]+";
+  plan["flows"]["plan_change"]["error_class"] = "[A-Z][a-z]+";
+  plan["pii"]["deny_patterns"]["also_secret"] = plan["pii"]["deny_patterns"]["secret"];
+  const Plan loaded = parse_plan(plan.dump());
+  const Flow& create = *loaded.find_flow("application_create");
+  ASSERT_NE(create.error_class, nullptr);
+  EXPECT_EQ(create.error_class, loaded.find_flow("command")->error_class);  // both the default
+  EXPECT_EQ(loaded.find_flow("auth")->error_class, loaded.find_flow("plan_change")->error_class);
+  EXPECT_NE(loaded.find_flow("auth")->error_class, create.error_class);
+  auto pattern = [&](std::string_view name) -> std::shared_ptr<const Regex> {
+    for (std::size_t i = 0; i < loaded.pii.deny_patterns.size(); ++i) {
+      if (loaded.pii.deny_patterns[i].first == name) return loaded.pii.compiled_patterns[i];
+    }
+    return nullptr;
+  };
+  ASSERT_NE(pattern("secret"), nullptr);
+  EXPECT_EQ(pattern("secret"), pattern("also_secret"));
+}
+
 TEST(PlanDefaults, RulesAndWaiversAreRead) {
   json plan = json::parse(read_text(plans_dir() / "minimal.plan.json"));
   plan["rules"] = {{"FP005", "error"}, {"FP201", "warning"}, {"FP004", "off"}};
@@ -466,7 +489,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "/flows/command/duration/on/1", R"(the flow declares no "aborted" terminal)"},
         BadPlan{"negative_tolerance", [](json& p) { create(p)["duration"]["tolerance_ms"] = -1; },
                 "/flows/application_create/duration/tolerance_ms",
-                "expected a non-negative integer, got -1"},
+                "expected a non-negative integer up to 9223372036854775807, got -1"},
         BadPlan{"fractional_max", [](json& p) { create(p)["duration"]["max_ms"] = 1.5; },
                 "/flows/application_create/duration/max_ms", "expected a non-negative integer"},
         BadPlan{"invocation_key_not_a_pointer",
@@ -542,6 +565,74 @@ INSTANTIATE_TEST_SUITE_P(
         BadPlan{"base_property_bad_schema",
                 [](json& p) { p["base_properties"]["properties"]["sequence"]["type"] = "int"; },
                 "/base_properties/properties/sequence", R"(unknown type "int")"},
+        // The plan review: integers past int64 are refused naming the range.
+        BadPlan{"tolerance_past_int64",
+                [](json& p) { create(p)["duration"]["tolerance_ms"] = 9223372036854775808ULL; },
+                "/flows/application_create/duration/tolerance_ms",
+                "expected a non-negative integer up to 9223372036854775807, got "
+                "9223372036854775808"},
+        BadPlan{"max_ms_past_int64", [](json& p) { create(p)["duration"]["max_ms"] = 1e19; },
+                "/flows/application_create/duration/max_ms",
+                "expected a non-negative integer up to 9223372036854775807, got 1e+19"},
+        BadPlan{"sequence_start_past_int64",
+                [](json& p) { p["invocation"]["sequence_start"] = 9223372036854775808ULL; },
+                "/invocation/sequence_start",
+                "expected a non-negative integer up to 9223372036854775807, got "
+                "9223372036854775808"},
+        BadPlan{
+            "min_length_past_int64", [](json& p) { p["definitions"]["plan"]["minLength"] = 1e19; },
+            "/definitions/plan",
+            R"("minLength" must be a non-negative integer up to 9223372036854775807, got 1e+19)"},
+        // A key both denied and allowed (in any case: denied keys match ignoring case).
+        BadPlan{"key_denied_and_allowed",
+                [](json& p) { p["pii"]["allow_keys"].push_back("Email"); }, "/pii/allow_keys/1",
+                R"("Email" is also denied at /pii/deny_keys/0)"},
+        BadPlan{"empty_deny_pattern_name", [](json& p) { p["pii"]["deny_patterns"][""] = "@"; },
+                "/pii/deny_patterns/", "a pattern name must not be empty"},
+        // One property for two roles.
+        BadPlan{
+            "step_property_is_reason_property",
+            [](json& p) {
+              create(p)["step_property"] = "x";
+              create(p)["reason_property"] = "x";
+            },
+            "/flows/application_create/reason_property",
+            R"("x" is also the flow's step_property (/flows/application_create/step_property))"},
+        BadPlan{"reason_property_is_default_step",
+                [](json& p) { create(p)["reason_property"] = "step"; },
+                "/flows/application_create/reason_property",
+                R"("step" is also the flow's step_property (its default))"},
+        BadPlan{"step_property_is_default_error_property",
+                [](json& p) { create(p)["step_property"] = "error_class"; },
+                "/flows/application_create/step_property",
+                R"("error_class" is also the flow's error_property (its default))"},
+        BadPlan{"duration_property_is_step",
+                [](json& p) { create(p)["duration"]["property"] = "step"; },
+                "/flows/application_create/duration/property",
+                R"("step" is also the flow's step_property (its default))"},
+        BadPlan{
+            "duration_property_is_error_property",
+            [](json& p) {
+              create(p)["error_property"] = "err";
+              create(p)["duration"]["property"] = "err";
+            },
+            "/flows/application_create/duration/property",
+            R"("err" is also the flow's error_property (/flows/application_create/error_property))"},
+        BadPlan{"order_is_the_invocation_key",
+                [](json& p) { p["invocation"]["order"] = p["invocation"]["key"]; },
+                "/invocation/order",
+                R"("/properties/invocation_id" is also the invocation key (/invocation/key))"},
+        BadPlan{"order_listed_as_constant",
+                [](json& p) { p["invocation_constant"].push_back("sequence"); },
+                "/invocation_constant/3",
+                R"("sequence" is the invocation's order (/invocation/order))"},
+        // An empty vocabulary that every terminal would break.
+        BadPlan{"empty_steps", [](json& p) { create(p)["steps"] = json::array(); },
+                "/flows/application_create/steps",
+                R"(must not be empty when "aborted" or "failed" is declared)"},
+        BadPlan{"empty_reasons", [](json& p) { create(p)["reasons"] = json::array(); },
+                "/flows/application_create/reasons",
+                R"(must not be empty when "aborted" is declared and "reason_required" is true)"},
         BadPlan{"reason_required_not_boolean",
                 [](json& p) { create(p)["reason_required"] = "yes"; },
                 "/flows/application_create/reason_required", "expected a boolean, got string"}),
@@ -617,8 +708,44 @@ TEST(BadPlanFiles, AnUnreadableFileIsAPlanError) {
     load_plan(plans_dir() / "no_such.plan.json");
     FAIL() << "accepted";
   } catch (const PlanError& error) {
-    EXPECT_THAT(error.problems(), ElementsAre(Problem("", "cannot read the plan file")));
+    // With the system's reason (before the plan review it was left out).
+    EXPECT_THAT(error.problems(),
+                ElementsAre(Problem("", "cannot read the plan file: No such file or directory")));
   }
+}
+
+// A bad `steps` or `reasons` is one problem: the implied step and reason are not checked against
+// a vocabulary that could not be read (before the plan review each implies added one more).
+TEST(BadPlanFiles, ABadVocabularyIsOneProblem) {
+  for (const char* key : {"steps", "reasons"}) {
+    json plan = example_plan();
+    create(plan)[key] = "oops";
+    EXPECT_THAT(problems_of(plan.dump()),
+                ElementsAre(Problem("/flows/application_create/" + std::string(key),
+                                    "expected an array of strings, got string")));
+    create(plan)[key] = json::array({"a", 5});
+    EXPECT_THAT(problems_of(plan.dump()),
+                ElementsAre(Problem("/flows/application_create/" + std::string(key) + "/1",
+                                    "expected a string, got integer")));
+  }
+  json plan = example_plan();
+  create(plan).erase("steps");
+  EXPECT_THAT(problems_of(plan.dump()),
+              ElementsAre(Problem("/flows/application_create/steps", "missing key \"steps\"")));
+}
+
+// `"reasons": []` is accepted when an Aborted need carry no reason; `"steps": []` when the flow
+// has no Aborted or Failed.
+TEST(PlanDefaults, AnEmptyVocabularyNobodyNeedsIsAccepted) {
+  json plan = example_plan();
+  create(plan)["reasons"] = json::array();
+  create(plan)["reason_required"] = false;
+  create(plan)["events"]["CLI Application Create Declined Terms"]["implies"]["properties"].erase(
+      "reason");
+  EXPECT_TRUE(parse_plan(plan.dump()).find_flow("application_create")->reasons.empty());
+  plan = example_plan();
+  plan["flows"]["command"]["steps"] = json::array();
+  EXPECT_NO_THROW(parse_plan(plan.dump()));
 }
 
 TEST(BadPlanText, NotAnObject) {
@@ -688,7 +815,7 @@ TEST(DescribePlan, ListsFlowsEventsVocabulariesAndRules) {
   EXPECT_THAT(text, HasSubstr("    contains    auth, application_create, plan_change\n"));
   EXPECT_THAT(text, HasSubstr("    aborted     CLI Application Create Aborted\n"));
   EXPECT_THAT(text, HasSubstr("CLI Application Create Declined Terms -> aborted {reason: "
-                              "declined_terms, step: terms}\n"));
+                              "\"declined_terms\", step: \"terms\"}\n"));
   EXPECT_THAT(text, HasSubstr("    steps       name, auth, plan, terms, region, api_call, api_key, "
                               "apply_plan, profile_configure\n"));
   EXPECT_THAT(text, HasSubstr("    reasons     declined_terms, cancelled, billing_required\n"));
@@ -701,6 +828,68 @@ TEST(DescribePlan, ListsFlowsEventsVocabulariesAndRules) {
   // Flows appear in plan order.
   EXPECT_LT(text.find("  command\n"), text.find("  auth\n"));
   EXPECT_LT(text.find("  auth\n"), text.find("  application_create\n"));
+}
+
+// Nothing from the plan can split a line, forge one or drive the terminal; list items that
+// could be misread are JSON strings; implied values are JSON (before the plan review all were
+// printed raw: steps ["a, b", " c"] read as three, an event name could forge a lint line).
+TEST(DescribePlan, EveryNameIsUnambiguousAndInert) {
+  const std::string text = R"({
+    "flowproof_plan": 1, "name": "t\u0000x", "invocation": {"key": "/properties/a, b"},
+    "flows": {"f": {
+      "started": {"event": "S\n    completed   Forged\u001b[31m"},
+      "completed": {"event": "C \u202e"},
+      "aborted": {"event": "A"},
+      "steps": ["a, b", " c", "", "plain step", "q\"uote"],
+      "reasons": [],
+      "reason_required": false,
+      "events": {"I": {"implies": {"terminal": "aborted",
+                                   "properties": {"step": "a, b", "n": 1, "s": "1", "z": null}}}}
+    }},
+    "waivers": [{"rule": "FP103", "event": "A", "why": "line\nbreak"}]
+  })";
+  const std::string out = describe_plan(parse_plan(text));
+  EXPECT_THAT(out, HasSubstr("plan \"t\\u0000x\" (sha256 "));
+  EXPECT_THAT(out, HasSubstr("grouped by \"/properties/a, b\", in arrival order"));
+  EXPECT_THAT(out, HasSubstr("    started     \"S\\u000A    completed   Forged\\u001B[31m\"\n"));
+  EXPECT_THAT(out, HasSubstr("    completed   \"C \\u202E\"\n"));
+  EXPECT_THAT(out, HasSubstr(R"(    steps       "a, b", " c", "", plain step, "q\"uote")"
+                             "\n"));
+  EXPECT_THAT(out, HasSubstr("    reasons     (none) (optional)\n"));
+  EXPECT_THAT(out, HasSubstr(R"(I -> aborted {n: 1, s: "1", step: "a, b", z: null})"));
+  EXPECT_THAT(out, HasSubstr("  FP103 event \"A\": line\\u000Abreak\n"));
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(out.find('\0'), std::string::npos);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 20) << out;
+}
+
+TEST(DescribePlan, PlanErrorsAreOneLineEachWithInertData) {
+  const std::string text = R"({
+    "flowproof_plan": 1, "name": "t", "invocation": {"key": "/properties/inv"},
+    "flows": {"f": {"started": {"event": "S"}, "completed": {"event": "C",
+      "schema": {"properties": {"a\nb\u001b[31m: x": {"typo": 1}}, "enumm\n": 1}}}},
+    "definitions": {"p": {"pattern": "(a)\\1"}},
+    "pii": {"deny_patterns": {"d": "(a)\\1"}}
+  })";
+  try {
+    parse_plan(text, "t.json");
+    FAIL() << "accepted";
+  } catch (const PlanError& error) {
+    const std::string what = error.what();
+    EXPECT_EQ(std::count(what.begin(), what.end(), '\n'), 3) << what;
+    EXPECT_EQ(what.find('\x1b'), std::string::npos);
+    EXPECT_THAT(what,
+                HasSubstr("t.json: \"/flows/f/completed/schema/properties/a\\u000Ab\\u001B[31m:"
+                          " x\": unknown keyword \"typo\""));
+    EXPECT_THAT(what, HasSubstr(R"(/flows/f/completed/schema: unknown keyword "enumm\n")"));
+    // One form for every pattern error: the expression as a JSON string.
+    EXPECT_THAT(what, HasSubstr(R"(/definitions/p: invalid pattern "(a)\\1")"));
+    EXPECT_THAT(what, HasSubstr(R"(/pii/deny_patterns/d: invalid regular expression "(a)\\1")"));
+    // The problems themselves keep the pointer as it is.
+    EXPECT_THAT(error.problems(),
+                Contains(Field(&PlanProblem::pointer,
+                               "/flows/f/completed/schema/properties/a\nb\x1b[31m: x")));
+  }
 }
 
 TEST(DescribePlan, SaysWhenTheBuiltInPiiDefaultApplies) {

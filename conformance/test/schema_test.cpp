@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace flowproof::conformance {
@@ -208,6 +209,25 @@ TEST(Schema, DuplicateKeysDoNotHideAMissingRequiredProperty) {
   EXPECT_FALSE(valid(*schema, R"({"a": 1, "a": 2})"));
 }
 
+// A `$ref` is a URI fragment: percent-decoded, then read as a JSON pointer (RFC 6901 §6). Before
+// the plan review "#/definitions/a%20b" named no definition.
+TEST(Schema, RefIsPercentDecodedThenUnescaped) {
+  const std::string definitions =
+      R"({"a b": {"const": 1}, "a/b": {"const": 2}, "a~b": {"const": 3}, "%": {"const": 4}})";
+  for (const auto& [ref, value] :
+       std::vector<std::pair<std::string, int>>{{"#/definitions/a%20b", 1},
+                                                {"#/definitions/a b", 1},
+                                                {"#/definitions/a~1b", 2},
+                                                {"#/definitions/a%7E1b", 2},
+                                                {"#/definitions/a~0b", 3},
+                                                {"#/definitions/%25", 4}}) {
+    auto schema = compile(R"({"$ref": )" + nlohmann::json(ref).dump() + "}", definitions);
+    ASSERT_NE(schema, nullptr) << ref;
+    EXPECT_TRUE(valid(*schema, std::to_string(value))) << ref;
+    EXPECT_FALSE(valid(*schema, "0")) << ref;
+  }
+}
+
 TEST(Schema, RefResolvesDefinitions) {
   const std::string definitions = R"({"plan": {"type": "string", "enum": ["free", "grow"]}})";
   auto schema = compile(R"({"properties": {"plan": {"$ref": "#/definitions/plan"}}})", definitions);
@@ -311,6 +331,23 @@ INSTANTIATE_TEST_SUITE_P(
                     R"(must have the form "#/definitions/NAME")"},
         ProblemCase{R"({"$ref": 5})", "/s", R"("$ref" must be a string)"},
         ProblemCase{R"({"title": 5})", "/s", R"("title" must be a string)"},
+        // The plan review: JSON Schema 2020-12 says both lists MUST hold unique elements; the
+        // problem is at the duplicate.
+        ProblemCase{R"({"required": ["a", "b", "a"]})", "/s/required/2",
+                    R"("a" is listed twice in "required")"},
+        ProblemCase{R"({"type": ["string", "null", "string"]})", "/s/type/2",
+                    R"("string" is listed twice in "type")"},
+        // `$ref` escapes: only ~0 and ~1, as in the invocation's pointers; %-escapes well formed.
+        ProblemCase{R"({"$ref": "#/definitions/plan~2"})", "/s",
+                    R"(is not a valid JSON pointer: "~" must be followed by 0 or 1)"},
+        ProblemCase{R"({"$ref": "#/definitions/pla~b"})", "/s", "is not a valid JSON pointer"},
+        ProblemCase{R"({"$ref": "#/definitions/plan~"})", "/s", "is not a valid JSON pointer"},
+        ProblemCase{R"({"$ref": "#/definitions/pl%6"})", "/s",
+                    R"(has a malformed percent-escape at "%6")"},
+        ProblemCase{R"({"$ref": "#/definitions/pl%zzn"})", "/s",
+                    R"(has a malformed percent-escape at "%zz")"},
+        ProblemCase{R"({"$ref": "#/definitions%2Fplan%2Fx"})", "/s",
+                    R"(must have the form "#/definitions/NAME")"},
         ProblemCase{"3", "/s", "a schema must be an object or a boolean"}));
 
 TEST(Schema, ReportsEveryProblemOfOneSchema) {
