@@ -50,6 +50,32 @@ nlohmann::json segment_json(const harness::Event& event) {
   return out;
 }
 
+// JSON text of a value with every string written byte for byte (append_json_string), for an event
+// nlohmann will not dump (a string that is not valid UTF-8): the reader then reports it (FP001)
+// exactly as it reports the same bytes read from a file, where check() used to throw nlohmann's
+// type_error.316.
+void append_raw_json(const nlohmann::json& value, std::string& out) {
+  if (value.is_object() || value.is_array()) {
+    const bool object = value.is_object();
+    out.push_back(object ? '{' : '[');
+    bool first = true;
+    for (const auto& [key, member] : value.items()) {
+      if (!first) out.push_back(',');
+      first = false;
+      if (object) {
+        detail::append_json_string(key, out);
+        out.push_back(':');
+      }
+      append_raw_json(member, out);
+    }
+    out.push_back(object ? '}' : ']');
+  } else if (value.is_string()) {
+    detail::append_json_string(value.get_ref<const std::string&>(), out);
+  } else {
+    out += value.dump();
+  }
+}
+
 }  // namespace
 
 std::string_view version() { return FLOWPROOF_VERSION; }
@@ -725,7 +751,12 @@ void Checker::add_text(std::string_view input_name, std::string_view text) {
 void Checker::add_events(std::string_view input_name, const std::vector<harness::Event>& events) {
   std::string text;
   for (const auto& event : events) {
-    text += segment_json(event).dump();
+    const nlohmann::json json = segment_json(event);
+    try {
+      text += json.dump();
+    } catch (const nlohmann::json::type_error&) {
+      append_raw_json(json, text);  // not valid UTF-8: FP001, as from a file
+    }
     text.push_back('\n');
   }
   add_text(input_name, text);

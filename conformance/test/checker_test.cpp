@@ -1148,5 +1148,23 @@ TEST(Coverage, TestsBehindAnOutcomeAreCountedOnlyWhenAllAreKnown) {
   EXPECT_EQ(markdown.find("+15 more"), std::string::npos) << markdown;
 }
 
+TEST(Reading, RecordedEventWithInvalidUtf8IsFP001InProcessAsFromAFile) {
+  // check() on recorded events used to throw nlohmann's type_error.316 where `flowproof check`
+  // reports the same bytes in a file as FP001.
+  std::vector<harness::Event> events;
+  for (const json& line : create_completed()) events.push_back(harness::event_from_json(line));
+  events[1].properties["app_name"] = "caf\xe9";
+  Report report;
+  ASSERT_NO_THROW(report = check(example_plan(), events));
+  // The event is malformed (FP001 at its line) and left out, as `flowproof check` leaves it out
+  // of a file; what its absence causes (a sequence gap, ...) is reported as from a file too.
+  const Violation* v = first(report, "FP001");
+  ASSERT_NE(v, nullptr);
+  ASSERT_EQ(v->at.size(), 1u);
+  EXPECT_EQ(v->at[0].line, 2u);
+  EXPECT_EQ(report.summary.malformed, 1u);
+  EXPECT_EQ(report.summary.events, events.size() - 1);
+}
+
 }  // namespace
 }  // namespace flowproof::conformance

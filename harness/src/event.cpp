@@ -8,6 +8,12 @@
 namespace flowproof::harness {
 namespace {
 
+// JSON text for people to read: never throws for a string that is not valid UTF-8 (its bad bytes
+// become U+FFFD), because a failure message must not turn into an exception of its own.
+std::string display_dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void put_if_not_empty(nlohmann::json& json, const char* key, const std::string& value) {
   if (!value.empty()) json[key] = value;
 }
@@ -87,6 +93,18 @@ std::string to_json_lines(const std::vector<Event>& events) {
   return out;
 }
 
-std::ostream& operator<<(std::ostream& os, const Event& event) { return os << to_json_line(event); }
+std::ostream& operator<<(std::ostream& os, const Event& event) {
+  return os << display_dump(to_json(event));
+}
+
+void PrintTo(const Event& event, std::ostream* os) {
+  if (event.type == EventType::identify) {
+    *os << "identify";
+    if (!event.user_id.empty()) *os << " \"" << event.user_id << "\"";
+  } else {
+    *os << "\"" << event.name << "\"";
+  }
+  if (!event.properties.empty()) *os << " " << display_dump(event.properties);
+}
 
 }  // namespace flowproof::harness

@@ -39,9 +39,14 @@ FlowTracker::FlowTracker(Client* client, FlowDefinition flow, FlowOptions option
       clock_(options_.clock != nullptr ? options_.clock : &system_clock()),
       started_at_(clock_->steady_now()),
       uncaught_at_start_(std::uncaught_exceptions()) {
-  if (!options_.properties.is_object()) options_.properties = nlohmann::json::object();
+  if (!options_.properties.is_object()) {
+    if (!options_.properties.is_null() && client_ != nullptr) {
+      client_->report_refused_properties(flow_.started, options_.properties);
+    }
+    options_.properties = nlohmann::json::object();
+  }
   if (client_ != nullptr && !flow_.started.empty()) {
-    client_->track(flow_.started, flow_properties(std::move(started_properties)));
+    client_->track(flow_.started, flow_properties(flow_.started, std::move(started_properties)));
   }
 }
 
@@ -66,23 +71,25 @@ FlowTracker::~FlowTracker() {
 void FlowTracker::step(std::string_view step) { step_ = std::string(step); }
 
 void FlowTracker::track(std::string_view event, nlohmann::json properties) {
-  if (client_ != nullptr) client_->track(event, flow_properties(std::move(properties)));
+  if (client_ == nullptr) return;
+  const std::string name(event);
+  client_->track(name, flow_properties(name, std::move(properties)));
 }
 
 bool FlowTracker::complete(nlohmann::json properties) {
   return emit_terminal(TerminalKind::completed, flow_.completed,
-                       flow_properties(std::move(properties)));
+                       flow_properties(flow_.completed, std::move(properties)));
 }
 
 bool FlowTracker::abort(std::string_view reason, nlohmann::json properties) {
-  properties = flow_properties(std::move(properties));
+  properties = flow_properties(flow_.aborted, std::move(properties));
   properties[flow_.step_property] = step_;
   properties[flow_.reason_property] = std::string(reason);
   return emit_terminal(TerminalKind::aborted, flow_.aborted, std::move(properties));
 }
 
 bool FlowTracker::fail(std::string_view error_class, nlohmann::json properties) {
-  properties = flow_properties(std::move(properties));
+  properties = flow_properties(flow_.failed, std::move(properties));
   properties[flow_.step_property] = step_;
   properties[flow_.error_property] = std::string(error_class);
   return emit_terminal(TerminalKind::failed, flow_.failed, std::move(properties));
@@ -106,8 +113,17 @@ std::int64_t FlowTracker::elapsed_ms() const {
       .count();
 }
 
-nlohmann::json FlowTracker::flow_properties(nlohmann::json properties) const {
-  if (!properties.is_object()) properties = nlohmann::json::object();
+// A call site's properties that are neither an object nor null (complete({"region", "eu"}) is an
+// array) cannot be merged: the event goes out without them — the tracker must never throw into the
+// product — and the client is told, so that the tests see it (RecordingClient::verify()).
+nlohmann::json FlowTracker::flow_properties(const std::string& event,
+                                            nlohmann::json properties) const {
+  if (!properties.is_object()) {
+    if (!properties.is_null() && client_ != nullptr) {
+      client_->report_refused_properties(event.empty() ? flow_.id : event, properties);
+    }
+    properties = nlohmann::json::object();
+  }
   for (const auto& [key, value] : options_.properties.items()) properties[key] = value;
   return properties;
 }

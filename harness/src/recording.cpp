@@ -1,9 +1,12 @@
 // RecordingClient: in-memory recording with waiting, JSON Lines output and optional forwarding.
 #include <flowproof/harness/recording.hpp>
 
+#include <flowproof/harness/error_class.hpp>
 #include <flowproof/harness/output_file.hpp>
+#include <flowproof/harness/timeline.hpp>
 
 #include <atomic>
+#include <stdexcept>
 
 namespace flowproof::harness {
 
@@ -41,8 +44,37 @@ bool RecordingClient::wait_for(const std::function<bool(const std::vector<Event>
 }
 
 void RecordingClient::write_json_lines(const std::filesystem::path& path) const {
-  const std::string text = to_json_lines(events());
+  const std::vector<Event> recorded = events();
+  std::string text;
+  for (std::size_t i = 0; i < recorded.size(); ++i) {
+    try {
+      text += to_json_line(recorded[i]);
+    } catch (const nlohmann::json::type_error& error) {
+      // JSON cannot carry bytes that are not UTF-8; writing U+FFFD instead would hide from
+      // `flowproof check` what the product really sent, so the recording is refused.
+      throw std::runtime_error("cannot write " + path.string() + ": event " +
+                               timeline_label(recorded, i) + " \"" + recorded[i].name +
+                               "\" holds a string that is not valid UTF-8 (" + error.what() + ")");
+    }
+    text += '\n';
+  }
   write_output_file(path.string(), [&](std::ostream& out) { out << text; });
+}
+
+std::uint64_t RecordingClient::forward_failures() const {
+  std::lock_guard lock(mutex_);
+  return forward_failures_;
+}
+
+std::string RecordingClient::verify() const {
+  std::string out = refused_properties_lines();
+  std::lock_guard lock(mutex_);
+  if (forward_failures_ > 0) {
+    out += std::to_string(forward_failures_) + " forwarded call" +
+           (forward_failures_ == 1 ? "" : "s") + " threw (the first: " + first_forward_failure_ +
+           "); the events were recorded\n";
+  }
+  return out;
 }
 
 bool RecordingClient::flush(std::chrono::milliseconds) { return true; }
@@ -56,15 +88,25 @@ void RecordingClient::deliver(Event event) {
   if (RecordingObserver* observer = recording_observer.load(std::memory_order_acquire)) {
     observer->recorded(*this, event);
   }
+  std::string forward_failure;
   if (forward_to_ != nullptr) {
-    if (event.type == EventType::track) {
-      forward_to_->track(event.name, event.properties);
-    } else {
-      forward_to_->identify(event.user_id, event.properties);
+    // The product called this client, not the target: what the target throws stays here.
+    try {
+      if (event.type == EventType::track) {
+        forward_to_->track(event.name, event.properties);
+      } else {
+        forward_to_->identify(event.user_id, event.properties);
+      }
+    } catch (...) {
+      forward_failure = error_class(std::current_exception()) + " forwarding \"" +
+                        (event.type == EventType::track ? event.name : "identify") + "\"";
     }
   }
   {
     std::lock_guard lock(mutex_);
+    if (!forward_failure.empty() && forward_failures_++ == 0) {
+      first_forward_failure_ = std::move(forward_failure);
+    }
     events_.push_back(std::move(event));
   }
   changed_.notify_all();

@@ -2,6 +2,16 @@
 #include <flowproof/harness/timeline.hpp>
 
 namespace flowproof::harness {
+namespace {
+
+// A property value as text: strings as they are, anything else as JSON in which bytes that are not
+// valid UTF-8 become U+FFFD (a timeline is for reading and must never throw).
+std::string show(const nlohmann::json& value) {
+  return value.is_string() ? value.get<std::string>()
+                           : value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 std::string timeline_label(const std::vector<Event>& events, std::size_t index,
                            const TimelineOptions& options) {
@@ -12,7 +22,7 @@ std::string timeline_label(const std::vector<Event>& events, std::size_t index,
   if (has_properties && sequence != properties.end()) {
     // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "#" + std::string.
     out += '#';
-    out += sequence->is_string() ? sequence->get<std::string>() : sequence->dump();
+    out += show(*sequence);
   } else {
     out += '@';
     out += std::to_string(index + 1);
@@ -45,7 +55,7 @@ std::string format_timeline(const std::vector<Event>& events, const TimelineOpti
       first = false;
       out += key;
       out += '=';
-      out += value->is_string() ? value->get<std::string>() : value->dump();
+      out += show(*value);
     }
     out += '\n';
   }

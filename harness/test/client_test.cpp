@@ -11,6 +11,7 @@
 #include <future>
 #include <set>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "test_clock.hpp"
@@ -115,11 +116,40 @@ TEST(EnrichingClient, CustomSequenceStartAndProperty) {
   EXPECT_EQ(unsequenced.events()[0].properties, nlohmann::json::object());
 }
 
-TEST(EnrichingClient, NonObjectPropertiesBecomeEmpty) {
+TEST(EnrichingClient, NonObjectPropertiesAreLeftOutAndCounted) {
   RecordingClient client;
   client.track("A", nlohmann::json::array({1, 2}));
   EXPECT_EQ(client.events()[0].properties, (nlohmann::json{{"sequence", 1}}));
+  client.track("B", 42);
+  client.identify("alice", "not traits");
+  client.track("C", nullptr);  // null means "no properties": not counted
+  EXPECT_EQ(client.events()[2].properties, nlohmann::json::object());
+  EXPECT_EQ(client.refused_properties(), 3u);
+  EXPECT_EQ(client.verify(),
+            "\"A\": properties [1,2] are an array, not a JSON object; left out\n"
+            "\"B\": properties 42 are a number, not a JSON object; left out\n"
+            "\"identify\": properties \"not traits\" are a string, not a JSON object; left out\n");
 }
+
+TEST(EnrichingClient, NonObjectBasePropertiesAreCountedOnce) {
+  ClientOptions options;
+  options.base_properties = nlohmann::json::array({"invocation_id", "x"});
+  RecordingClient client(options);
+  client.track("A");
+  EXPECT_EQ(client.events()[0].properties, (nlohmann::json{{"sequence", 1}}));
+  EXPECT_EQ(client.refused_properties(), 1u);
+}
+
+TEST(EnrichingClient, RefusalsBeyondTheFirstFiveAreSummed) {
+  RecordingClient client;
+  for (int i = 0; i < 7; ++i) client.track("A", i);
+  EXPECT_EQ(client.refused_properties(), 7u);
+  const std::string report = client.verify();
+  EXPECT_NE(report.find("... and 2 more\n"), std::string::npos) << report;
+}
+
+static_assert(!std::is_convertible_v<Transport&, TransportClient>,
+              "TransportClient(Transport&, ...) is explicit: a Transport is not a client");
 
 TEST(EnrichingClient, ConcurrentTrackingGivesContiguousUniqueSequences) {
   ClientOptions options = cli_options();

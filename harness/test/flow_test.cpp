@@ -464,6 +464,58 @@ TEST_F(FlowTrackerTest, ThrowHooksDoNotBreakOrdinaryExceptions) {
   EXPECT_EQ(last().properties["error_class"], "std::length_error");
 }
 
+TEST_F(FlowTrackerTest, PropertiesThatAreNotAnObjectAreLeftOutAndReportedToTheClient) {
+  {
+    FlowTracker flow(&client, create_flow(), options());
+    flow.track("Create Region Chosen", {"region", "eu"});  // one pair of braces: an array
+    flow.step("terms");
+    flow.complete({"region", "eu"});
+  }
+  events = client.events();
+  ASSERT_EQ(events.size(), 3u);
+  // The events still go out, with the tracker's own properties (never an exception in the product).
+  EXPECT_EQ(events[1].properties, (nlohmann::json{{"sequence", 2}}));
+  EXPECT_EQ(events[2].name, "Create Completed");
+  EXPECT_TRUE(events[2].properties.contains("duration_ms"));
+  EXPECT_FALSE(events[2].properties.contains("region"));
+  EXPECT_EQ(client.refused_properties(), 2u);
+  EXPECT_EQ(client.verify(),
+            "\"Create Region Chosen\": properties [\"region\",\"eu\"] are an array, not a JSON "
+            "object; left out\n"
+            "\"Create Completed\": properties [\"region\",\"eu\"] are an array, not a JSON object; "
+            "left out\n");
+}
+
+TEST_F(FlowTrackerTest, EveryTerminalAndStartedReportPropertiesThatAreNotAnObject) {
+  {
+    FlowTracker flow(&client, create_flow(), options(), 42);
+    flow.complete(42);
+  }
+  {
+    FlowTracker flow(&client, create_flow(), options());
+    flow.abort("declined", "x");
+  }
+  {
+    FlowTracker flow(&client, create_flow(), options());
+    flow.fail("E", true);
+  }
+  FlowOptions bad_flow_properties = options();
+  bad_flow_properties.properties = nlohmann::json::array();
+  {
+    FlowTracker flow(&client, create_flow(), bad_flow_properties);
+    flow.complete();
+  }
+  EXPECT_EQ(client.refused_properties(), 5u);
+  // Null means "no properties": never reported.
+  RecordingClient quiet;
+  {
+    FlowTracker flow(&quiet, create_flow(), options(), nullptr);
+    flow.complete(nullptr);
+  }
+  EXPECT_EQ(quiet.refused_properties(), 0u);
+  EXPECT_EQ(quiet.verify(), "");
+}
+
 }  // namespace
 }  // namespace flowproof::harness
 

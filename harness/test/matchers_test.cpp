@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -79,7 +80,7 @@ TEST_F(MatchersTest, HasPropertyWithPlainValuesAndMatchers) {
   EXPECT_THAT(explain(HasProperty("plan", JsonString(StartsWith("x"))), events[0]),
               HasSubstr("no property"));
   EXPECT_THAT(explain(HasProperty("sequence", JsonString(StartsWith("1"))), events[0]),
-              HasSubstr("which is not a JSON string"));
+              HasSubstr("which is not a JSON string (it is a number)"));
   EXPECT_EQ(DescribeMatcher<const Event&>(HasProperty("plan", "free")),
             "has property \"plan\" that is equal to \"free\"");
 }
@@ -266,6 +267,64 @@ TEST(Timeline, FormatsSequenceNameAndKeyProperties) {
   options.keys = {"plan"};
   options.indent = "";
   EXPECT_EQ(format_timeline({failed}, options), "#4 Create Failed  plan=free\n");
+}
+
+TEST_F(MatchersTest, GoogleMocksStringMatchersOnANonStringAreAMismatchNotAnException) {
+  // HasProperty("sequence", StartsWith("a")) used to throw nlohmann's type_error.302.
+  const Event& aborted = events[2];
+  std::string why;
+  EXPECT_NO_THROW(why = explain(HasProperty("sequence", StartsWith("a")), aborted));
+  EXPECT_THAT(why, StartsWith("whose property \"sequence\" is 3 (which is not a JSON string (it is "
+                              "a number))"));
+  EXPECT_THAT(explain(HasProperty("duration_ms", ::testing::HasSubstr("1")), aborted),
+              HasSubstr("(which is not a JSON string (it is a number))"));
+  EXPECT_THAT(aborted, HasProperty("reason", StartsWith("declined")));
+  EXPECT_THAT(aborted, HasProperty("reason", ::testing::EndsWith("terms")));
+  EXPECT_THAT(aborted, HasProperty("reason", ::testing::HasSubstr("ined_t")));
+  EXPECT_THAT(aborted, HasProperty("reason", ::testing::StrEq("declined_terms")));
+  EXPECT_THAT(aborted, HasProperty("reason", ::testing::StrCaseEq("DECLINED_TERMS")));
+  EXPECT_THAT(aborted, HasProperty("reason", ::testing::MatchesRegex("dec.*")));
+  EXPECT_THAT(aborted, HasProperty("reason", ::testing::ContainsRegex("_t")));
+  EXPECT_THAT(aborted, Not(HasProperty("sequence", ::testing::StrNe("x"))));
+  EXPECT_THAT(aborted, Not(HasProperty("plan", ::testing::MatchesRegex("[0-9]+"))));
+}
+
+TEST_F(MatchersTest, AnyMatcherThatCannotTakeTheJsonValueIsAMismatchThatSaysSo) {
+  // A predicate over std::string, cast to a matcher over the JSON value, converts it and throws.
+  auto short_text = ::testing::Truly([](const std::string& text) { return text.size() < 5; });
+  std::string why;
+  EXPECT_NO_THROW(why = explain(HasProperty("sequence", short_text), events[2]));
+  EXPECT_THAT(why, StartsWith("whose property \"sequence\" is 3 (which is a number, and the "
+                              "matcher cannot compare it: "));
+  EXPECT_THAT(why, HasSubstr("type must be string, but is number"));
+  EXPECT_THAT(events[2], HasProperty("plan", short_text));
+}
+
+TEST(MatchersUtf8, FailureMessagesShowInvalidUtf8InsteadOfThrowing) {
+  // A failing EXPECT_THAT used to report "C++ exception thrown in the test body".
+  RecordingClient client;
+  client.track("Create Started",
+               {{"app_name", "caf\xe9"}, {"step", nlohmann::json::array({"\xff"})}});
+  const std::vector<Event> events = client.events();
+  std::string why;
+  EXPECT_NO_THROW(why = explain(ContainsEvent("Create Completed"), events));
+  EXPECT_THAT(why, HasSubstr("step=[\"\xef\xbf\xbd\"]"));
+  EXPECT_NO_THROW(why = explain(HasProperty("app_name", "cafe"), events[0]));
+  EXPECT_THAT(why, HasSubstr("is \"caf\xef\xbf\xbd\""));
+  EXPECT_THAT(::testing::PrintToString(events), HasSubstr("caf\xef\xbf\xbd"));
+  FlowDefinition flow = create_flow();
+  const Event aborted{.name = "Create Aborted",
+                      .properties = {{"reason", nlohmann::json::array({"\xfe"})}}};
+  EXPECT_NO_THROW(why = explain(TerminalIs(flow, TerminalKind::aborted, "x"), aborted));
+  EXPECT_THAT(why, HasSubstr("whose reason is [\"\xef\xbf\xbd\"]"));
+}
+
+TEST(MatchersTerminalKind, NoneIsRefusedWhenTheMatcherIsBuilt) {
+  // TerminalIs(flow, TerminalKind::none) used to be accepted and never match.
+  EXPECT_THROW((void)TerminalIs(create_flow(), TerminalKind::none), std::invalid_argument);
+  EXPECT_THROW((void)TerminalIs(create_flow(), TerminalKind::none, "x"), std::invalid_argument);
+  EXPECT_THROW((void)EndedWith(create_flow(), TerminalKind::none), std::invalid_argument);
+  EXPECT_NO_THROW((void)EndedWith(create_flow(), TerminalKind::failed));
 }
 
 }  // namespace

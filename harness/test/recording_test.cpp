@@ -1,13 +1,17 @@
 // Tests for RecordingClient: snapshots, clear, wait_for, JSON Lines files, forwarding, close.
 #include <flowproof/harness/recording.hpp>
+#include <flowproof/harness/timeline.hpp>
 
 #include <gtest/gtest.h>
 
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
@@ -121,6 +125,145 @@ TEST(RecordingObserver, SeesEveryRecordedEventUntilRemoved) {
             std::make_pair(static_cast<const RecordingClient*>(&first), std::string("A")));
   EXPECT_EQ(collector.seen[1].first, &second);
   EXPECT_EQ(first.size(), 2u);
+}
+
+// Fails rather than hangs when `body` deadlocks: it runs on a detached thread, so a stuck body
+// leaves only that thread behind.
+void expect_finishes_within(std::chrono::seconds limit, std::function<void()> body) {
+  auto done = std::make_shared<std::promise<void>>();
+  std::future<void> finished = done->get_future();
+  std::thread([done, body = std::move(body)] {
+    body();
+    done->set_value();
+  }).detach();
+  ASSERT_EQ(finished.wait_for(limit), std::future_status::ready) << "deadlocked";
+}
+
+TEST(RecordingObserver, MayCallTheClientsConstMembers) {
+  // recorded() used to run under the client's (non-recursive) lock: closed() deadlocked.
+  struct Querying final : RecordingObserver {
+    void recorded(const RecordingClient& client, const Event& event) override {
+      log += event.name + " closed=" + std::to_string(client.closed()) +
+             " next=" + std::to_string(client.next_sequence()) +
+             " size=" + std::to_string(client.size()) +
+             " refused=" + std::to_string(client.refused_after_close()) + "\n";
+    }
+    std::string log;
+  };
+  static Querying observer;  // static: a deadlocked thread must never see it destroyed
+  expect_finishes_within(std::chrono::seconds(10), [] {
+    RecordingObserver* previous = set_recording_observer(&observer);
+    RecordingClient client;
+    client.track("A");
+    client.track("B");
+    set_recording_observer(previous);
+  });
+  EXPECT_EQ(observer.log,
+            "A closed=0 next=2 size=0 refused=0\n"
+            "B closed=0 next=3 size=1 refused=0\n");
+}
+
+TEST(RecordingObserver, SeesOneClientsEventsInSequenceOrderFromManyThreads) {
+  // The suite recorder relies on it: a sequence that does not increase means a new invocation.
+  struct Ordered final : RecordingObserver {
+    void recorded(const RecordingClient& client, const Event& event) override {
+      const auto sequence = event.properties.at("sequence").get<std::uint64_t>();
+      if (sequence != ++last) ++out_of_order;
+      if (client.size() + 1 != sequence) ++out_of_order;  // stored before the next is observed
+    }
+    std::uint64_t last = 0;  // one call at a time per client: no lock needed
+    int out_of_order = 0;
+  } observer;
+  RecordingObserver* previous = set_recording_observer(&observer);
+  RecordingClient client;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 250; ++i) client.track("E");
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  set_recording_observer(previous);
+  EXPECT_EQ(observer.last, 1000u);
+  EXPECT_EQ(observer.out_of_order, 0);
+}
+
+TEST(RecordingObserver, MayCloseTheClient) {
+  struct Closing final : RecordingObserver {
+    void recorded(const RecordingClient& client, const Event&) override {
+      const_cast<RecordingClient&>(client).close(std::chrono::milliseconds(0));
+    }
+  };
+  static Closing observer;
+  expect_finishes_within(std::chrono::seconds(10), [] {
+    RecordingObserver* previous = set_recording_observer(&observer);
+    RecordingClient client;
+    client.track("A");
+    client.track("B");  // refused: closed by the observer during A
+    set_recording_observer(previous);
+    EXPECT_EQ(client.size(), 1u);
+    EXPECT_EQ(client.refused_after_close(), 1u);
+  });
+}
+
+struct ThrowingOnce final : Client {
+  void track(std::string_view, nlohmann::json) override {
+    if (++calls == 1) throw std::runtime_error("busy");
+  }
+  void identify(std::string_view, nlohmann::json) override { throw 42; }
+  bool flush(std::chrono::milliseconds) override { return true; }
+  bool close(std::chrono::milliseconds) override { return true; }
+  int calls = 0;
+};
+
+TEST(RecordingClient, AForwardTargetThatThrowsIsContainedAndCounted) {
+  ThrowingOnce target;
+  RecordingClient client({}, &target);
+  EXPECT_NO_THROW(client.track("A"));  // the tracker (and the client) never throw into the product
+  EXPECT_NO_THROW(client.track("B"));
+  EXPECT_NO_THROW(client.identify("alice"));
+  EXPECT_EQ(target.calls, 2);
+  // Gap-free: A is recorded with #1 although the target threw.
+  EXPECT_EQ(format_timeline(client.events()), "  #1 A\n  #2 B\n  @3 identify alice\n");
+  EXPECT_EQ(client.forward_failures(), 2u);
+  EXPECT_EQ(client.verify(),
+            "2 forwarded calls threw (the first: std::runtime_error forwarding \"A\"); the events "
+            "were recorded\n");
+}
+
+TEST(RecordingClient, VerifyIsEmptyWhenNothingWentWrong) {
+  RecordingClient client;
+  client.track("A", {{"k", "v"}});
+  client.track("B", nullptr);  // null: no properties, not a mistake
+  client.track("C", {});
+  EXPECT_EQ(client.verify(), "");
+  EXPECT_EQ(client.refused_properties(), 0u);
+}
+
+TEST(RecordingClient, WriteJsonLinesRefusesInvalidUtf8NamingThePathAndTheEvent) {
+  RecordingClient client;
+  client.track("A");
+  client.track("B", {{"app_name", "caf\xe9"}});
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("flowproof-utf8-" + std::to_string(::getpid()) + ".jsonl");
+  std::filesystem::remove(path);
+  try {
+    client.write_json_lines(path);
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& error) {
+    EXPECT_EQ(dynamic_cast<const nlohmann::json::exception*>(&error), nullptr)
+        << "the documented std::runtime_error, not nlohmann's type_error: " << error.what();
+    const std::string what = error.what();
+    EXPECT_EQ(what.rfind("cannot write " + path.string() + ": event #2 \"B\"", 0), 0u) << what;
+    EXPECT_NE(what.find("not valid UTF-8"), std::string::npos) << what;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));  // nothing half-written
+}
+
+TEST(RecordingClient, WriteJsonLinesThrowsRuntimeErrorForAMissingDirectory) {
+  RecordingClient client;
+  client.track("A");
+  EXPECT_THROW(client.write_json_lines("/nonexistent-flowproof-dir/out.jsonl"), std::runtime_error);
 }
 
 }  // namespace

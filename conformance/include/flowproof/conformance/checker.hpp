@@ -100,9 +100,9 @@ class Checker {
 Severity effective_severity(std::string_view rule_id, const Plan& plan,
                             const CheckOptions& options);
 
-/// One-shot check of recorded events.
-Report check(const Plan& plan, const std::vector<harness::Event>& events,
-             CheckOptions options = {});
+/// One-shot check of recorded events. [[nodiscard]]: the findings are in the report.
+[[nodiscard]] Report check(const Plan& plan, const std::vector<harness::Event>& events,
+                           CheckOptions options = {});
 
 /// flowproof's version string ("0.1.0").
 std::string_view version();

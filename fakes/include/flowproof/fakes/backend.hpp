@@ -168,7 +168,7 @@ class OutcomeSource {
   virtual std::optional<Response> next_outcome(std::string_view operation,
                                                const nlohmann::json& request) = 0;
   /// Empty when the source was used up as intended; otherwise what is left.
-  virtual std::string verify() const { return {}; }
+  [[nodiscard]] virtual std::string verify() const { return {}; }
 };
 
 /// A Backend whose every call enters the session (call point "backend:<operation>"), takes the
@@ -220,7 +220,7 @@ class ScriptedOutcomes : public OutcomeSource {
   void set_last_latency(std::string_view operation, std::chrono::milliseconds latency);
   std::optional<Response> next_outcome(std::string_view operation,
                                        const nlohmann::json& request) override;
-  std::string verify() const override;
+  [[nodiscard]] std::string verify() const override;
   /// Outcomes still queued for an operation.
   std::size_t remaining(std::string_view operation) const;
 
@@ -277,7 +277,7 @@ class ScriptedBackend : private detail::OwnedSession, public FakeBackend {
   /// The queue of one operation, to append outcomes to.
   OutcomeQueue on(std::string operation);
   /// Empty when every queued outcome was used; otherwise names what is left.
-  std::string verify() const;
+  [[nodiscard]] std::string verify() const;
   /// Outcomes still queued for an operation.
   std::size_t remaining(std::string_view operation) const { return outcomes_.remaining(operation); }
 

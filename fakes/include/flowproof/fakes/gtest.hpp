@@ -31,7 +31,8 @@ template <class Fake>
 template <class... Fakes>
 class ScriptGuard {
  public:
-  explicit ScriptGuard(Fakes&... fakes) : fakes_(fakes...) {}
+  /// [[nodiscard]]: an unnamed ScriptGuard checks at the end of its own statement, not the test.
+  [[nodiscard]] explicit ScriptGuard(Fakes&... fakes) : fakes_(fakes...) {}
   ScriptGuard(const ScriptGuard&) = delete;
   ScriptGuard& operator=(const ScriptGuard&) = delete;
   ~ScriptGuard() {

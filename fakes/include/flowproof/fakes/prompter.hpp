@@ -143,7 +143,7 @@ class AnswerSource {
   /// Where the source stands, for messages, e.g. "script step 3 of 5".
   virtual std::string position() const = 0;
   /// Empty when the source was used up as intended; otherwise what is left.
-  virtual std::string verify() const { return {}; }
+  [[nodiscard]] virtual std::string verify() const { return {}; }
 };
 
 /// A Prompter whose every call enters the session (call point "prompt:<kind>"), takes the answer
@@ -185,7 +185,7 @@ class ScriptedAnswers : public AnswerSource {
   void add(PromptAnswer answer);
   std::optional<PromptAnswer> next_answer(const Prompt& prompt) override;
   std::string position() const override;
-  std::string verify() const override;
+  [[nodiscard]] std::string verify() const override;
   /// Answers not yet given.
   std::size_t remaining() const;
 
@@ -227,7 +227,7 @@ class ScriptedPrompter : private detail::OwnedSession, public FakePrompter {
   ScriptedPrompter& end_of_input(QuestionMatch expect = {});
 
   /// Empty when every scripted answer was used; otherwise names what is left and the transcript.
-  std::string verify() const;
+  [[nodiscard]] std::string verify() const;
   /// Scripted answers not yet used.
   std::size_t remaining() const { return answers_.remaining(); }
 

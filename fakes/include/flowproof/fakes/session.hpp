@@ -112,7 +112,7 @@ class FakeSession {
   std::string script_errors() const;
   /// Empty when every scheduled interruption was delivered and no ScriptError was raised;
   /// otherwise says which were not, and what was raised.
-  std::string verify() const;
+  [[nodiscard]] std::string verify() const;
 
  private:
   struct State;

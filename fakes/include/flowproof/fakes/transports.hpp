@@ -9,7 +9,7 @@
 //   TransportClient client(slow);
 //   auto release = slow.release_on_exit();       // declared after the client: runs first
 //   client.track("Command Invoked");
-//   slow.wait_until_blocked();                    // the worker is stuck inside send()
+//   ASSERT_TRUE(slow.wait_until_blocked());      // the worker is stuck inside send()
 //   EXPECT_FALSE(client.close(std::chrono::milliseconds(50)));  // bounded, returns false
 //
 // No fake here sleeps or measures time; all are thread-safe.
@@ -91,7 +91,7 @@ class SlowTransport final : public harness::Transport {
   /// Lets every current and future send() return at once.
   void release();
   /// Blocks until some send() is blocked (or released); returns false after the safety bound.
-  bool wait_until_blocked();
+  [[nodiscard]] bool wait_until_blocked();
   /// Sends currently blocked.
   std::size_t blocked() const;
   /// Events in batches that completed.

@@ -36,7 +36,8 @@ struct ClientOptions {
   std::uint64_t sequence_start = 1;
   std::string anonymous_id{};
   std::string user_id{};
-  /// Source of event timestamps; nullptr means system_clock().
+  /// Source of event timestamps; nullptr means system_clock(). Not owned: it must outlive the
+  /// client.
   Clock* clock = nullptr;
 };
 
@@ -54,6 +55,12 @@ class Client {
   virtual bool flush(std::chrono::milliseconds deadline) = 0;
   /// Flushes, then refuses further calls; bounded by the deadline, false when it passed first.
   virtual bool close(std::chrono::milliseconds deadline) = 0;
+  /// Told that a call for `event` was given properties that are not a JSON object (and not null),
+  /// such as `complete({"region", "eu"})`, which builds the array ["region","eu"]: the event was
+  /// sent without them. FlowTracker reports here; EnrichingClient counts it
+  /// (refused_properties()). Does nothing by default.
+  virtual void report_refused_properties(std::string_view /*event*/,
+                                         const nlohmann::json& /*properties*/) {}
 };
 
 /// A client that drops everything (telemetry disabled).
@@ -69,7 +76,13 @@ class NullClient final : public Client {
 /// sequence (unique under concurrent tracking), stamps time and a message id, then deliver()s.
 /// Events are delivered in sequence order. identify() calls carry the traits only: no base
 /// properties and no sequence number (so track sequences stay gap-free); they set the user id of
-/// later events. Non-object track properties are replaced by an empty object.
+/// later events. Properties (or traits) that are neither an object nor null are left out — the
+/// event is sent with an empty object — and counted in refused_properties().
+///
+/// deliver() runs outside the client's lock, one event at a time in sequence order, so code it
+/// calls (a RecordingObserver, a forward target) may call this client's const members. It must not
+/// call track() or identify() on the same client from inside deliver(): that call waits for its
+/// turn behind the delivery that made it, and never gets it.
 class EnrichingClient : public Client {
  public:
   explicit EnrichingClient(ClientOptions options = {});
@@ -77,6 +90,8 @@ class EnrichingClient : public Client {
 
   void track(std::string_view event, nlohmann::json properties = nlohmann::json::object()) final;
   void identify(std::string_view user_id, nlohmann::json traits = nlohmann::json::object()) final;
+  /// Counts a call whose properties were not an object (see Client). Thread-safe.
+  void report_refused_properties(std::string_view event, const nlohmann::json& properties) final;
 
   /// Sets (or replaces) one base property for all later events. Thread-safe.
   void set_base_property(const std::string& key, nlohmann::json value);
@@ -86,14 +101,22 @@ class EnrichingClient : public Client {
   std::uint64_t refused_after_close() const;
   /// True once close() was called.
   bool closed() const;
+  /// Calls whose properties (or traits, or ClientOptions::base_properties) were neither a JSON
+  /// object nor null, and were left out; reported by the client itself or by a FlowTracker.
+  std::uint64_t refused_properties() const;
 
  protected:
-  /// Receives each enriched event, in sequence order, serialised (never concurrently).
+  /// Receives each enriched event, in sequence order, serialised (never concurrently), outside
+  /// the client's lock (see the class comment).
   virtual void deliver(Event event) = 0;
-  /// Marks the client closed: later track/identify calls are refused and counted.
+  /// Marks the client closed: later track/identify calls are refused and counted. Waits for the
+  /// deliveries of calls accepted before it (unless called from inside deliver()).
   void mark_closed();
+  /// The refused properties, one line each (the first few), for RecordingClient::verify().
+  std::string refused_properties_lines() const;
 
  private:
+  void deliver_in_turn(std::uint64_t ticket, Event event);
   struct State;
   std::unique_ptr<State> state_;
 };
@@ -118,8 +141,9 @@ class TransportClient final : public EnrichingClient {
     std::uint64_t pending = 0;  ///< events queued or in flight
     std::uint64_t dropped = 0;  ///< events still queued when the client was destroyed
   };
-  /// The transport must outlive the client. batch_size 0 is taken as 1.
-  TransportClient(Transport& transport, ClientOptions options = {}, std::size_t batch_size = 100);
+  /// The transport (and ClientOptions::clock) must outlive the client. batch_size 0 is taken as 1.
+  explicit TransportClient(Transport& transport, ClientOptions options = {},
+                           std::size_t batch_size = 100);
   /// Refuses further calls, waits for a send already in progress (Transport::send should bound
   /// itself) and drops what is still queued (counted in Stats::dropped).
   ~TransportClient() override;

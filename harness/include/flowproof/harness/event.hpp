@@ -36,14 +36,22 @@ struct Event {
 
 /// Segment-shaped JSON of an event (`type`, `event`, `properties`, `timestamp`, ids, `context`).
 nlohmann::json to_json(const Event& event);
-/// One line of JSON Lines (no trailing newline).
+/// One line of JSON Lines (no trailing newline). Throws nlohmann::json::type_error (316) when a
+/// string in the event is not valid UTF-8: JSON cannot carry it (RecordingClient::write_json_lines
+/// turns that into a std::runtime_error naming the file and the event).
 std::string to_json_line(const Event& event);
 /// Reads a Segment-shaped track or identify object; throws std::invalid_argument naming the member.
 Event event_from_json(const nlohmann::json& json);
-/// Writes events as JSON Lines, one per line, each ending in '\n'.
+/// Writes events as JSON Lines, one per line, each ending in '\n'. Throws as to_json_line does.
 std::string to_json_lines(const std::vector<Event>& events);
-/// Prints the event as its JSON line. (GoogleTest prints it by name and properties instead where
-/// flowproof/harness/matchers.hpp is included: its PrintTo.)
+/// Prints the event as its JSON line, for display: bytes that are not valid UTF-8 print as U+FFFD
+/// instead of throwing.
 std::ostream& operator<<(std::ostream& os, const Event& event);
+/// How GoogleTest prints an Event (a matcher's "Actual:", EXPECT_EQ, a container of events): the
+/// name and the properties, `"Create Aborted" {"reason":"declined_terms","step":"terms"}` (an
+/// identify call as `identify "USER" {traits}`), without the message id and timestamp that differ
+/// on every run; invalid UTF-8 prints as U+FFFD. Declared here, beside Event, so that every
+/// translation unit prints events alike (GoogleTest finds it by argument-dependent lookup).
+void PrintTo(const Event& event, std::ostream* os);
 
 }  // namespace flowproof::harness

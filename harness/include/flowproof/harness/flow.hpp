@@ -15,7 +15,19 @@
 // null client emits nothing (but still refuses and counts second terminals).
 //
 // Property precedence on every event: the call site's properties, then FlowOptions::properties,
-// then the tracker's own (step, reason, error class, duration) — later ones win.
+// then the tracker's own (step, reason, error class, duration) — later ones win. Properties must
+// be a JSON object (or null): `complete({{"region", "eu"}})`. One pair of braces,
+// `complete({"region", "eu"})`, builds the array ["region","eu"]; the tracker never throws into
+// the product, so it sends the event without them and reports them to the client
+// (Client::report_refused_properties; a RecordingClient counts them and verify() names them).
+//
+// Lifetimes: the tracker keeps the Client* and FlowOptions::clock it was given, and its destructor
+// may emit a terminal through them: both must outlive the tracker (declare the client before the
+// tracker; never keep a tracker in an object that outlives its client).
+//
+// Keep the tracker in a named variable: `FlowTracker(&client, flow);` alone is a temporary that
+// emits Started and at once Failed{NoTerminal} (the constructor is [[nodiscard]], so compilers
+// warn).
 //
 // A tracker belongs to one thread. To see the exception in flight from its destructor, the harness
 // interposes __cxa_throw, __cxa_rethrow and __cxa_begin_catch (libstdc++, Itanium ABI; see
@@ -62,7 +74,7 @@ enum class TerminalKind { none, completed, aborted, failed };
 /// How one tracker measures, decorates and classifies (designated initializers welcome:
 /// FlowOptions{.clock = &fake_clock}; every member has a default, so GCC's -Wextra stays quiet).
 struct FlowOptions {
-  /// Duration source; nullptr means system_clock().
+  /// Duration source; nullptr means system_clock(). Not owned: it must outlive the tracker.
   Clock* clock = nullptr;
   /// Properties added to every event of the flow (Started, intermediates and the terminal).
   nlohmann::json properties = nlohmann::json::object();
@@ -73,9 +85,11 @@ struct FlowOptions {
 
 class FlowTracker {
  public:
-  /// Emits Started. A null client makes the tracker silent.
-  FlowTracker(Client* client, FlowDefinition flow, FlowOptions options = {},
-              nlohmann::json started_properties = nlohmann::json::object());
+  /// Emits Started. A null client makes the tracker silent. The client (and options.clock) must
+  /// outlive the tracker: its destructor may emit a terminal through them. [[nodiscard]]: an
+  /// unnamed temporary would end the flow (Failed{NoTerminal}) on the same line.
+  [[nodiscard]] FlowTracker(Client* client, FlowDefinition flow, FlowOptions options = {},
+                            nlohmann::json started_properties = nlohmann::json::object());
   FlowTracker(const FlowTracker&) = delete;
   FlowTracker& operator=(const FlowTracker&) = delete;
   /// Emits a terminal when none was emitted (see the file comment).
@@ -121,7 +135,7 @@ class FlowTracker {
   const FlowDefinition& definition() const { return flow_; }
 
  private:
-  nlohmann::json flow_properties(nlohmann::json properties) const;
+  nlohmann::json flow_properties(const std::string& event, nlohmann::json properties) const;
   bool emit_terminal(TerminalKind kind, const std::string& event, nlohmann::json properties);
 
   Client* client_;

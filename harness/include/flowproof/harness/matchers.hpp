@@ -12,8 +12,8 @@
 //
 // Every matcher over a recording prints the recorded timeline (format_timeline) when it fails, and
 // when it matches inside a failing Not(...), so the failure shows what the product actually
-// emitted. GoogleTest prints an Event by its name and properties (PrintTo below), not its whole
-// JSON. docs/harness.md has the reference table.
+// emitted. GoogleTest prints an Event by its name and properties (PrintTo, declared in event.hpp),
+// not its whole JSON. docs/harness.md has the reference table.
 #pragma once
 
 #include <flowproof/harness/event.hpp>
@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <optional>
 #include <ostream>
+#include <stdexcept>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -37,6 +38,12 @@ namespace flowproof::harness {
 namespace matchers_detail {
 
 using Events = std::vector<Event>;
+
+// A JSON value as failure messages show it: bytes that are not valid UTF-8 become U+FFFD rather
+// than an exception that would replace the message with "C++ exception thrown in the test body".
+inline std::string show(const nlohmann::json& value) {
+  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
 
 inline void print_timeline(const Events& events, std::ostream* os) {
   *os << "\nrecorded timeline:\n" << format_timeline(events);
@@ -119,6 +126,24 @@ class IsEventMatcher : public testing::MatcherInterface<const Event&> {
   testing::Matcher<const std::string&> name_;
 };
 
+// What a JSON value is, for "which is not a JSON number (it is a string)".
+inline const char* json_kind(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "a boolean";
+    case nlohmann::json::value_t::string:
+      return "a string";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    default:
+      return "a number";
+  }
+}
+
 class HasPropertyMatcher : public testing::MatcherInterface<const Event&> {
  public:
   HasPropertyMatcher(std::string key, testing::Matcher<const nlohmann::json&> value)
@@ -130,11 +155,18 @@ class HasPropertyMatcher : public testing::MatcherInterface<const Event&> {
       *listener << "which has no property \"" << key_ << "\"";
     } else {
       testing::StringMatchResultListener inner;
-      if (value_.MatchAndExplain(*it, &inner)) {
-        *listener << "whose property \"" << key_ << "\" is " << it->dump();
-        return true;
+      bool matched = false;
+      try {
+        matched = value_.MatchAndExplain(*it, &inner);
+      } catch (const nlohmann::json::type_error& error) {
+        // A polymorphic matcher converted the value to a type it does not hold (a user's own
+        // matcher; GoogleMock's string matchers are routed through JsonString by HasProperty).
+        inner.Clear();
+        inner << "which is " << json_kind(*it)
+              << ", and the matcher cannot compare it: " << error.what();
       }
-      *listener << "whose property \"" << key_ << "\" is " << it->dump();
+      *listener << "whose property \"" << key_ << "\" is " << show(*it);
+      if (matched) return true;
       if (!inner.str().empty()) *listener << " (" << inner.str() << ")";
     }
     print_timeline({event}, listener);
@@ -160,7 +192,7 @@ class JsonStringMatcher : public testing::MatcherInterface<const nlohmann::json&
   bool MatchAndExplain(const nlohmann::json& value,
                        testing::MatchResultListener* listener) const override {
     if (!value.is_string()) {
-      *listener << "which is not a JSON string";
+      *listener << "which is not a JSON string (it is " << json_kind(value) << ")";
       return false;
     }
     return text_.MatchAndExplain(value.get_ref<const std::string&>(), listener);
@@ -177,24 +209,6 @@ class JsonStringMatcher : public testing::MatcherInterface<const nlohmann::json&
  private:
   testing::Matcher<const std::string&> text_;
 };
-
-// What a JSON value is, for "which is not a JSON number (it is a string)".
-inline const char* json_kind(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::null:
-      return "null";
-    case nlohmann::json::value_t::boolean:
-      return "a boolean";
-    case nlohmann::json::value_t::string:
-      return "a string";
-    case nlohmann::json::value_t::array:
-      return "an array";
-    case nlohmann::json::value_t::object:
-      return "an object";
-    default:
-      return "a number";
-  }
-}
 
 // A JSON number as T: any number as a double (JsonNumber), or an integer — integer-valued floats
 // such as 120.0 included, as the checker counts them — within std::int64_t (JsonInteger).
@@ -219,7 +233,7 @@ class JsonNumberMatcher : public testing::MatcherInterface<const nlohmann::json&
                  value.is_number_float() && std::floor(d) == d && std::fabs(d) < 9.2e18) {
         integer = static_cast<std::int64_t>(d);
       } else {
-        *listener << "which is not an integer within 64 bits (it is " << value.dump() << ")";
+        *listener << "which is not an integer within 64 bits (it is " << show(value) << ")";
         return false;
       }
       return number_.MatchAndExplain(integer, listener);
@@ -382,11 +396,11 @@ class TerminalIsMatcher : public testing::MatcherInterface<const Event&> {
       testing::StringMatchResultListener inner;
       if (it != event.properties.end() && it->is_string() &&
           detail_->MatchAndExplain(it->get_ref<const std::string&>(), &inner)) {
-        *listener << "whose " << key << " is " << it->dump();
+        *listener << "whose " << key << " is " << show(*it);
         return true;
       }
       *listener << "whose " << key << " is "
-                << (it == event.properties.end() ? std::string("missing") : it->dump());
+                << (it == event.properties.end() ? std::string("missing") : show(*it));
     }
     print_timeline({event}, listener);
     return false;
@@ -420,20 +434,43 @@ struct IsGmockMatcher : std::false_type {};
 template <class T>
 struct IsGmockMatcher<testing::Matcher<T>> : std::true_type {};
 
-}  // namespace matchers_detail
+// GoogleMock's polymorphic string matchers (StartsWith, EndsWith, HasSubstr, StrEq, StrNe,
+// StrCaseEq, StrCaseNe, MatchesRegex, ContainsRegex). Cast to a matcher over nlohmann::json they
+// would convert the value to std::string and throw (type_error.302) on a number; HasProperty
+// routes them through JsonString instead, so a non-string value is a mismatch that says what it is.
+template <class T>
+struct IsStringMatcher : std::false_type {};
+template <>
+struct IsStringMatcher<
+    testing::PolymorphicMatcher<testing::internal::StartsWithMatcher<std::string>>>
+    : std::true_type {};
+template <>
+struct IsStringMatcher<testing::PolymorphicMatcher<testing::internal::EndsWithMatcher<std::string>>>
+    : std::true_type {};
+template <>
+struct IsStringMatcher<
+    testing::PolymorphicMatcher<testing::internal::HasSubstrMatcher<std::string>>>
+    : std::true_type {};
+template <>
+struct IsStringMatcher<
+    testing::PolymorphicMatcher<testing::internal::StrEqualityMatcher<std::string>>>
+    : std::true_type {};
+template <>
+struct IsStringMatcher<testing::PolymorphicMatcher<testing::internal::MatchesRegexMatcher>>
+    : std::true_type {};
 
-/// How GoogleTest prints an Event (a matcher's "Actual:", a container of events): the name and
-/// the properties, without the message id and timestamp that differ on every run. Found by
-/// argument-dependent lookup wherever this header is included.
-inline void PrintTo(const Event& event, std::ostream* os) {
-  if (event.type == EventType::identify) {
-    *os << "identify";
-    if (!event.user_id.empty()) *os << " \"" << event.user_id << "\"";
-  } else {
-    *os << "\"" << event.name << "\"";
+// TerminalIs(flow, TerminalKind::none) could never match an event: refused when it is built.
+inline TerminalKind checked_kind(TerminalKind kind) {
+  if (kind == TerminalKind::none) {
+    throw std::invalid_argument(
+        "TerminalIs/EndedWith: TerminalKind::none names no terminal event; to expect a flow "
+        "without a terminal use Not(ContainsEvent(flow.completed)) and the like, or "
+        "HasExactlyOneTerminal");
   }
-  if (!event.properties.empty()) *os << " " << event.properties.dump();
+  return kind;
 }
+
+}  // namespace matchers_detail
 
 /// Matches an Event whose name matches name (a string or a string matcher).
 inline testing::Matcher<const Event&> IsEvent(testing::Matcher<const std::string&> name) {
@@ -441,7 +478,9 @@ inline testing::Matcher<const Event&> IsEvent(testing::Matcher<const std::string
 }
 
 /// Matches an Event with property key whose JSON value matches value: a plain value ("free", 3,
-/// true, nullptr, a json) compares equal; otherwise a matcher over nlohmann::json.
+/// true, nullptr, a json) compares equal; GoogleMock's string matchers (StartsWith("a"), HasSubstr,
+/// StrEq, MatchesRegex, ...) act as JsonString(...): a value that is not a string does not match;
+/// otherwise a matcher over nlohmann::json.
 template <class Value>
 testing::Matcher<const Event&> HasProperty(std::string key, Value&& value) {
   using Plain = std::remove_cv_t<std::remove_reference_t<Value>>;
@@ -449,6 +488,9 @@ testing::Matcher<const Event&> HasProperty(std::string key, Value&& value) {
   if constexpr (!matchers_detail::IsGmockMatcher<Plain>::value &&
                 std::is_constructible_v<nlohmann::json, Value>) {
     value_matcher = testing::Eq(nlohmann::json(std::forward<Value>(value)));
+  } else if constexpr (matchers_detail::IsStringMatcher<Plain>::value) {
+    value_matcher = testing::MakeMatcher(new matchers_detail::JsonStringMatcher(
+        testing::Matcher<const std::string&>(std::forward<Value>(value))));
   } else {
     value_matcher = testing::MatcherCast<const nlohmann::json&>(std::forward<Value>(value));
   }
@@ -493,20 +535,21 @@ inline testing::Matcher<const std::vector<Event>&> HasExactlyOneTerminal(FlowDef
   return testing::MakeMatcher(new matchers_detail::HasExactlyOneTerminalMatcher(std::move(flow)));
 }
 
-/// Matches the Event of flow's terminal of the given kind.
+/// Matches the Event of flow's terminal of the given kind. TerminalKind::none names no event and
+/// throws std::invalid_argument here, when the matcher is built.
 inline testing::Matcher<const Event&> TerminalIs(FlowDefinition flow, TerminalKind kind) {
-  return testing::MakeMatcher(
-      new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::nullopt));
+  return testing::MakeMatcher(new matchers_detail::TerminalIsMatcher(
+      std::move(flow), matchers_detail::checked_kind(kind), std::nullopt));
 }
 
 /// Matches flow's terminal of the given kind whose detail — the reason (aborted) or the error
 /// class (failed) — equals `detail` or matches it (any string matcher: EndsWith("QuotaExceeded")).
 /// A completed terminal has no detail: with TerminalKind::completed this never matches, and says
-/// so.
+/// so. TerminalKind::none throws std::invalid_argument.
 inline testing::Matcher<const Event&> TerminalIs(FlowDefinition flow, TerminalKind kind,
                                                  testing::Matcher<const std::string&> detail) {
-  return testing::MakeMatcher(
-      new matchers_detail::TerminalIsMatcher(std::move(flow), kind, std::move(detail)));
+  return testing::MakeMatcher(new matchers_detail::TerminalIsMatcher(
+      std::move(flow), matchers_detail::checked_kind(kind), std::move(detail)));
 }
 
 /// Matches a recording whose one terminal of flow is of the given kind:

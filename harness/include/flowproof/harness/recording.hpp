@@ -19,9 +19,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace flowproof::harness {
@@ -29,11 +31,16 @@ namespace flowproof::harness {
 class RecordingClient;
 
 /// Process-wide observer of every RecordingClient's events (opt-in; the suite recorder of
-/// flowproof/conformance/suite.hpp is one). recorded() may be called from several threads at once.
+/// flowproof/conformance/suite.hpp is one). recorded() may be called from several threads at once
+/// (for different clients, or for one client from several threads: one at a time per client, in
+/// sequence order).
 class RecordingObserver {
  public:
   virtual ~RecordingObserver() = default;
-  /// Called with each enriched event a RecordingClient records, before it is stored.
+  /// Called with each enriched event a RecordingClient records, before it is stored, outside the
+  /// client's locks: it may call the client's const members (size(), events(), closed(),
+  /// next_sequence(), ...). It must not call track() or identify() on that client (the call would
+  /// wait behind the delivery that made it, for ever).
   virtual void recorded(const RecordingClient& client, const Event& event) = 0;
 };
 
@@ -46,7 +53,10 @@ class RecordingClient final : public EnrichingClient {
  public:
   /// Records with the given options; when forward_to is set, every call is also forwarded to it
   /// (track: the call site's event name with the enriched properties; identify: user id and
-  /// traits). The forward target is not owned and is never flushed or closed by this client.
+  /// traits). The forward target is not owned and is never flushed or closed by this client; it
+  /// (and ClientOptions::clock) must outlive the client. An exception the forward target throws is
+  /// contained: the event is still recorded (the sequence stays gap-free), the product never sees
+  /// the exception, and it is counted in forward_failures().
   explicit RecordingClient(ClientOptions options = {}, Client* forward_to = nullptr);
 
   /// A snapshot of the events recorded so far, in sequence order.
@@ -57,11 +67,20 @@ class RecordingClient final : public EnrichingClient {
   void clear();
   /// Waits until predicate(events) holds or the timeout passes; true when it held. The predicate
   /// runs under the recording's lock: it must not call back into this client.
-  bool wait_for(const std::function<bool(const std::vector<Event>&)>& predicate,
-                std::chrono::milliseconds timeout) const;
-  /// Writes the recording as JSON Lines, atomically (a temporary file renamed over path).
-  /// Throws std::system_error (or std::filesystem::filesystem_error) when it cannot.
+  [[nodiscard]] bool wait_for(const std::function<bool(const std::vector<Event>&)>& predicate,
+                              std::chrono::milliseconds timeout) const;
+  /// Writes the recording as JSON Lines with write_output_file (output_file.hpp): a regular file
+  /// is replaced atomically. Throws std::runtime_error "cannot write PATH: REASON" when it cannot,
+  /// also when a string in an event is not valid UTF-8 (REASON names the event; nothing is
+  /// written).
   void write_json_lines(const std::filesystem::path& path) const;
+
+  /// Calls whose forward target threw (contained; the events were recorded).
+  std::uint64_t forward_failures() const;
+  /// Empty when nothing went wrong quietly; otherwise one line per problem: properties that were
+  /// not a JSON object and were left out (refused_properties()), forward targets that threw. For
+  /// EXPECT_EQ(client.verify(), "").
+  [[nodiscard]] std::string verify() const;
 
   /// Nothing is pending in a recording: returns true.
   bool flush(std::chrono::milliseconds deadline) override;
@@ -74,6 +93,8 @@ class RecordingClient final : public EnrichingClient {
  private:
   Client* forward_to_;
   mutable std::mutex mutex_;
+  std::uint64_t forward_failures_ = 0;  ///< under mutex_
+  std::string first_forward_failure_;   ///< under mutex_
   mutable std::condition_variable changed_;
   std::vector<Event> events_;
 };
