@@ -33,21 +33,6 @@ std::string random_uuid() {
 // must not wait for that delivery to end.
 thread_local const void* delivering_client = nullptr;
 
-const char* json_kind(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::boolean:
-      return "a boolean";
-    case nlohmann::json::value_t::string:
-      return "a string";
-    case nlohmann::json::value_t::array:
-      return "an array";
-    case nlohmann::json::value_t::binary:
-      return "binary";
-    default:
-      return "a number";
-  }
-}
-
 constexpr std::size_t refusals_kept = 5;
 
 }  // namespace

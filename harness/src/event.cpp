@@ -97,6 +97,25 @@ std::ostream& operator<<(std::ostream& os, const Event& event) {
   return os << display_dump(to_json(event));
 }
 
+const char* json_kind(const nlohmann::json& value) {
+  switch (value.type()) {
+    case nlohmann::json::value_t::null:
+      return "null";
+    case nlohmann::json::value_t::boolean:
+      return "a boolean";
+    case nlohmann::json::value_t::string:
+      return "a string";
+    case nlohmann::json::value_t::array:
+      return "an array";
+    case nlohmann::json::value_t::object:
+      return "an object";
+    case nlohmann::json::value_t::binary:
+      return "binary data";
+    default:
+      return "a number";
+  }
+}
+
 void PrintTo(const Event& event, std::ostream* os) {
   if (event.type == EventType::identify) {
     *os << "identify";

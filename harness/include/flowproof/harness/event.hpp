@@ -54,4 +54,8 @@ std::ostream& operator<<(std::ostream& os, const Event& event);
 /// translation unit prints events alike (GoogleTest finds it by argument-dependent lookup).
 void PrintTo(const Event& event, std::ostream* os);
 
+/// What a JSON value is, for messages: "null", "a boolean", "a number", "a string", "an array",
+/// "an object" (the matchers' "which is not a JSON number (it is a string)").
+const char* json_kind(const nlohmann::json& value);
+
 }  // namespace flowproof::harness

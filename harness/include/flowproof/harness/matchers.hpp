@@ -126,24 +126,6 @@ class IsEventMatcher : public testing::MatcherInterface<const Event&> {
   testing::Matcher<const std::string&> name_;
 };
 
-// What a JSON value is, for "which is not a JSON number (it is a string)".
-inline const char* json_kind(const nlohmann::json& value) {
-  switch (value.type()) {
-    case nlohmann::json::value_t::null:
-      return "null";
-    case nlohmann::json::value_t::boolean:
-      return "a boolean";
-    case nlohmann::json::value_t::string:
-      return "a string";
-    case nlohmann::json::value_t::array:
-      return "an array";
-    case nlohmann::json::value_t::object:
-      return "an object";
-    default:
-      return "a number";
-  }
-}
-
 class HasPropertyMatcher : public testing::MatcherInterface<const Event&> {
  public:
   HasPropertyMatcher(std::string key, testing::Matcher<const nlohmann::json&> value)
@@ -162,7 +144,7 @@ class HasPropertyMatcher : public testing::MatcherInterface<const Event&> {
         // A polymorphic matcher converted the value to a type it does not hold (a user's own
         // matcher; GoogleMock's string matchers are routed through JsonString by HasProperty).
         inner.Clear();
-        inner << "which is " << json_kind(*it)
+        inner << "which is " << harness::json_kind(*it)
               << ", and the matcher cannot compare it: " << error.what();
       }
       *listener << "whose property \"" << key_ << "\" is " << show(*it);
@@ -192,7 +174,7 @@ class JsonStringMatcher : public testing::MatcherInterface<const nlohmann::json&
   bool MatchAndExplain(const nlohmann::json& value,
                        testing::MatchResultListener* listener) const override {
     if (!value.is_string()) {
-      *listener << "which is not a JSON string (it is " << json_kind(value) << ")";
+      *listener << "which is not a JSON string (it is " << harness::json_kind(value) << ")";
       return false;
     }
     return text_.MatchAndExplain(value.get_ref<const std::string&>(), listener);
@@ -219,7 +201,7 @@ class JsonNumberMatcher : public testing::MatcherInterface<const nlohmann::json&
   bool MatchAndExplain(const nlohmann::json& value,
                        testing::MatchResultListener* listener) const override {
     if (!value.is_number()) {
-      *listener << "which is not a JSON number (it is " << json_kind(value) << ")";
+      *listener << "which is not a JSON number (it is " << harness::json_kind(value) << ")";
       return false;
     }
     if constexpr (std::is_same_v<T, double>) {
