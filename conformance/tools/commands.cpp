@@ -32,15 +32,6 @@ using namespace flowproof::conformance;
 
 bool colour_allowed(int fd) { return ::isatty(fd) == 1 && std::getenv("NO_COLOR") == nullptr; }
 
-// Splits "KEY=VALUE"; false when there is no '=' or either side is empty.
-bool split_pair(const std::string& text, std::string& key, std::string& value) {
-  const auto equals = text.find('=');
-  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) return false;
-  key = text.substr(0, equals);
-  value = text.substr(equals + 1);
-  return true;
-}
-
 // Writes `text` to standard error, each line prefixed "flowproof: " and passed through the
 // reports' escaper: a path, an argument or a plan's data cannot drive the terminal.
 void diagnose(std::string_view text) {
@@ -98,6 +89,14 @@ class ProgressLine {
 };
 
 }  // namespace
+
+bool split_pair(const std::string& text, std::string& key, std::string& value) {
+  const auto equals = text.find('=');
+  if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) return false;
+  key = text.substr(0, equals);
+  value = text.substr(equals + 1);
+  return true;
+}
 
 int run_check(const CheckCommand& command) {
   // Everything on the command line is validated before any input is read.

@@ -41,6 +41,10 @@ struct GenCommand {
 };
 
 /// `flowproof check`: checks the inputs against the plan and writes the reports.
+/// Splits "KEY=VALUE"; false when there is no '=' or either side is empty. The option parser's
+/// validators and run_check use the same rule.
+bool split_pair(const std::string& text, std::string& key, std::string& value);
+
 int run_check(const CheckCommand& command);
 /// `flowproof plan lint`: validates a plan and describes it.
 int run_plan_lint(const std::string& plan);

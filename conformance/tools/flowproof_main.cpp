@@ -102,11 +102,9 @@ const CLI::Validator seed_number(
 CLI::Validator pair_of(std::string what) {
   return CLI::Validator(
       [what](std::string& text) -> std::string {
-        const auto equals = text.find('=');
-        if (equals == std::string::npos || equals == 0 || equals + 1 == text.size()) {
-          return "expected " + what + ", got " + text;
-        }
-        return {};
+        std::string key, value;
+        return flowproof::cli::split_pair(text, key, value) ? std::string()
+                                                            : "expected " + what + ", got " + text;
       },
       what);
 }
