@@ -209,10 +209,9 @@ Engine::~Engine() = default;
 
 std::int64_t Engine::find(std::string_view key) const {
   if (index_.empty()) return -1;
-  std::size_t hash = KeyHash{}(key);
-  auto tag = static_cast<std::uint32_t>(hash >> 32);
+  const auto tag = static_cast<std::uint32_t>(KeyHash{}(key));
   std::size_t mask = index_.size() - 1;
-  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+  for (std::size_t slot = tag & mask;; slot = (slot + 1) & mask) {
     const auto& [entry, entry_tag] = index_[slot];
     if (entry == 0) return -1;
     if (entry_tag == tag && keys_[entry - 1] == key) return entry - 1;
@@ -226,7 +225,7 @@ void Engine::grow_index() {
   std::size_t mask = index_.size() - 1;
   for (const auto& [entry, tag] : old) {
     if (entry == 0) continue;
-    std::size_t slot = KeyHash{}(keys_[entry - 1]) & mask;
+    std::size_t slot = tag & mask;  // the tag holds the bits the slot is taken from
     while (index_[slot].first != 0) slot = (slot + 1) & mask;
     index_[slot] = {entry, tag};
   }
@@ -252,11 +251,11 @@ std::uint32_t Engine::intern(std::string_view key) {
   keys_.emplace_back(bytes, key.size());
   // Keep the index at most half full.
   if ((keys_.size()) * 2 > index_.size()) grow_index();
-  std::size_t hash = KeyHash{}(key);
+  const auto tag = static_cast<std::uint32_t>(KeyHash{}(key));
   std::size_t mask = index_.size() - 1;
-  std::size_t slot = hash & mask;
+  std::size_t slot = tag & mask;
   while (index_[slot].first != 0) slot = (slot + 1) & mask;
-  index_[slot] = {index + 1, static_cast<std::uint32_t>(hash >> 32)};
+  index_[slot] = {index + 1, tag};
   Invocation& invocation = invocations_.emplace_back();
   invocation.next_sequence = plan_.invocation.sequence_start;
   return index;

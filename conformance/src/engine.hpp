@@ -191,7 +191,9 @@ class Engine {
   std::vector<std::string_view> keys_;  ///< into key_blocks_
   std::vector<std::unique_ptr<char[]>> key_blocks_;
   std::size_t key_block_used_ = 0, key_block_size_ = 0;
-  /// Open addressing, power-of-two size: invocation index + 1 (0 = empty) and 32 hash bits.
+  /// Open addressing, power-of-two size: invocation index + 1 (0 = empty) and the key hash's low
+  /// 32 bits, which the slot is taken from, so growing never reads a key again (past 2^32 slots,
+  /// a billion invocations, the slots above are reached by probing only: slower, still exact).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> index_;
   struct KeyHash {
     using is_transparent = void;

@@ -105,10 +105,12 @@ inline std::uint64_t text_hash(std::string_view text) noexcept {
 }
 
 /// A direct-mapped memo of texts up to kMaxText bytes; a longer text is never remembered. Memory
-/// is fixed (slots × 80 bytes), allocated on first use.
+/// is fixed (slots × 64 bytes), allocated on first use. A slot is one cache line, aligned: a
+/// look-up that hits touches one line (the slots are read at random, and a miss in the cache costs
+/// more than anything else a look-up does).
 class MatchMemo {
  public:
-  static constexpr std::size_t kMaxText = 64;
+  static constexpr std::size_t kMaxText = 48;
 
   explicit MatchMemo(std::size_t slots = 4096) {
     std::size_t size = 1;
@@ -140,12 +142,13 @@ class MatchMemo {
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
-  struct Slot {
+  struct alignas(64) Slot {
     std::uint64_t hash = 0;
     std::uint32_t size = kEmpty;
     int result = 0;
     char text[kMaxText];
   };
+  static_assert(sizeof(Slot) == 64);
   std::size_t mask_ = 0;
   std::unique_ptr<Slot[]> slots_;
 };

@@ -275,6 +275,91 @@ std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scr
   return {};
 }
 
+// simdjson's tape (documented in its doc/tape.md, public members of dom::document in simdjson 3):
+// one 64-bit word per value, the type in the top byte and a payload below it. A string's payload
+// is its offset in string_buf, where its size (4 bytes) and its bytes are; a number takes a second
+// word; word 0 is the root, whose payload is the index of the tape's last word. One pass over the
+// words costs a fraction of duplicate_key()'s walks through the DOM API, which visit every member
+// twice and build iterators for it.
+static_assert(simdjson::SIMDJSON_VERSION_MAJOR == 3, "has_duplicate_key() reads simdjson 3's tape");
+
+namespace tape {
+
+constexpr std::uint64_t kPayload = 0x00FFFFFFFFFFFFFFull;
+// Deeper than this, the walk gives up (says "maybe") and duplicate_key() decides.
+constexpr int kMaxDepth = 16;
+
+char type_of(std::uint64_t word) { return static_cast<char>(word >> 56); }
+// The index just past a container that opens with `word` (its payload's low 32 bits).
+std::size_t after(std::uint64_t word) { return static_cast<std::uint32_t>(word); }
+
+bool container_has_duplicate(const std::uint64_t* words, const std::uint8_t* strings,
+                             std::size_t open, int depth);
+
+// A string in string_buf: its size (4 bytes), then its bytes.
+std::string_view text_at(const std::uint8_t* text) {
+  std::uint32_t size;
+  std::memcpy(&size, text, sizeof size);
+  return {reinterpret_cast<const char*>(text + sizeof size), size};
+}
+
+// The value at `at`: recurses into a container; returns the index past it in `next`.
+bool value_has_duplicate(const std::uint64_t* words, const std::uint8_t* strings, std::size_t at,
+                         int depth, std::size_t& next) {
+  const std::uint64_t word = words[at];
+  const char type = type_of(word);
+  if (type == '{' || type == '[') {
+    next = after(word);
+    return container_has_duplicate(words, strings, at, depth + 1);
+  }
+  next = at + (type == 'l' || type == 'u' || type == 'd' ? 2 : 1);
+  return false;
+}
+
+bool container_has_duplicate(const std::uint64_t* words, const std::uint8_t* strings,
+                             std::size_t open, int depth) {
+  if (depth > kMaxDepth) return true;
+  const std::size_t close = after(words[open]) - 1;
+  std::size_t next = 0;
+  if (type_of(words[open]) == '[') {
+    for (std::size_t at = open + 1; at < close; at = next) {
+      if (value_has_duplicate(words, strings, at, depth, next)) return true;
+    }
+    return false;
+  }
+  // Left uninitialised (a string_view array would be zeroed on every call); [0, count) is set.
+  std::uint64_t heads[kPairwiseKeys];
+  const std::uint8_t* keys[kPairwiseKeys];  // where each key's size and bytes are
+  std::size_t count = 0;
+  for (std::size_t at = open + 1; at < close; at = next) {
+    const std::uint8_t* text = strings + (words[at] & kPayload);
+    const std::string_view key = text_at(text);
+    const std::uint64_t head = text_head(key);
+    if (count == kPairwiseKeys) return true;  // many keys: duplicate_key() sorts them
+    bool same_head = false;
+    for (std::size_t k = 0; k < count; ++k) same_head |= heads[k] == head;
+    if (same_head) {
+      for (std::size_t k = 0; k < count; ++k) {
+        if (heads[k] == head && same_text(text_at(keys[k]), key)) return true;
+      }
+    }
+    heads[count] = head;
+    keys[count] = text;
+    ++count;
+    if (value_has_duplicate(words, strings, at + 1, depth, next)) return true;
+  }
+  return false;
+}
+
+}  // namespace tape
+
+bool has_duplicate_key(const simdjson::dom::document& document) {
+  const std::uint64_t* words = document.tape.get();
+  const char type = tape::type_of(words[1]);
+  if (type != '{' && type != '[') return false;
+  return tape::container_has_duplicate(words, document.string_buf.get(), 1, 0);
+}
+
 // Whether the stream's first byte is gzip's first magic byte, 0x1F: a control character no JSON
 // text starts with, so a stream that begins with it is read as gzip whatever its name (and is
 // "not gzip data" when the second byte is wrong). The byte is put back.
@@ -650,20 +735,25 @@ void Reader::parse_unit(const char* data, std::size_t size, bool padded, std::ui
       problem("JSON nesting is deeper than " + std::to_string(limits_.max_depth));
     } else if (error) {
       problem(std::string("not JSON: ") + simdjson::error_message(error));
-    } else if (root.is_object()) {
-      handle_container(root, line);
-    } else if (root.is_array()) {
-      std::size_t index = 0;
-      for (simdjson::dom::element item : simdjson::dom::array(root.get_array().value_unsafe())) {
-        if (item.is_object()) {
-          handle_container(item, line);
-        } else {
-          problem("element " + std::to_string(index) + " of the array is not an object");
-        }
-        ++index;
-      }
     } else {
-      problem("not an object or an array of objects");
+      // Nearly every line has no duplicate key: one pass over the tape says so, and the
+      // per-event walks that would name it run only when it says otherwise.
+      unit_has_duplicate_ = has_duplicate_key(parser_.doc);
+      if (root.is_object()) {
+        handle_container(root, line);
+      } else if (root.is_array()) {
+        std::size_t index = 0;
+        for (simdjson::dom::element item : simdjson::dom::array(root.get_array().value_unsafe())) {
+          if (item.is_object()) {
+            handle_container(item, line);
+          } else {
+            problem("element " + std::to_string(index) + " of the array is not an object");
+          }
+          ++index;
+        }
+      } else {
+        problem("not an object or an array of objects");
+      }
     }
     if (!has_problem_ && carried_ == 0) problem("carries no event");
   }
@@ -686,8 +776,8 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
   }
   const char* member = shape.list;
   // A second `batch` would be dropped unread: the wrapper is refused whole, as an event is.
-  if (std::string pointer =
-          duplicate_key(element, keys_, member);  // the list's elements are checked one by one
+  if (std::string pointer = unit_has_duplicate_ ? duplicate_key(element, keys_, member)
+                                                : std::string();  // the list's elements: below
       !pointer.empty()) {
     problem(std::string("the `") + member + "` wrapper has a duplicate key at " + pointer);
     return;
@@ -713,7 +803,8 @@ void Reader::handle_container(simdjson::dom::element element, std::uint64_t line
 
 void Reader::handle_event(simdjson::dom::element element, std::uint64_t line, std::size_t index,
                           const TopMembers* top) {
-  if (std::string pointer = duplicate_key(element, keys_); !pointer.empty()) {
+  if (std::string pointer = unit_has_duplicate_ ? duplicate_key(element, keys_) : std::string();
+      !pointer.empty()) {
     problem((index == 0 ? std::string("an event") : "event " + std::to_string(index)) +
             " has a duplicate key at " + pointer);
     return;

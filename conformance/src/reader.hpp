@@ -43,6 +43,12 @@ struct DuplicateKeyScratch {
 std::string duplicate_key(simdjson::dom::element value, DuplicateKeyScratch& scratch,
                           std::string_view unvisited = {});
 
+/// Whether some object anywhere in a parsed document may hold a key twice: false only when none
+/// does (nearly every line), so that the document skips duplicate_key()'s walks, which then find
+/// which key, in the order a reader is told. True also for what it leaves to them (objects of
+/// more than 32 keys, nesting deeper than 16).
+bool has_duplicate_key(const simdjson::dom::document& document);
+
 /// A source of raw bytes (a file, a gzip file, standard input, an istream).
 class ByteSource {
  public:
@@ -105,7 +111,8 @@ class Reader {
   simdjson::dom::parser parser_;
   ReaderCounters counters_;
   EventView view_;
-  DuplicateKeyScratch keys_;  // scratch for the duplicate-key check
+  DuplicateKeyScratch keys_;        // scratch for the duplicate-key check
+  bool unit_has_duplicate_ = true;  // has_duplicate_key() of the unit parsed last
   // Per unit: the first problem found and whether anything was carried.
   std::string problem_;
   bool has_problem_ = false;

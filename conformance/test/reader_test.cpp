@@ -206,5 +206,82 @@ TEST(DuplicateKey, ObjectsWithManyKeysAreSortedInstead) {
   EXPECT_EQ(duplicate_in(many + "\"key7\":0,\"key12\":0}"), "/key12");  // the smallest of two
 }
 
+// has_duplicate_key() reads simdjson's tape to let the reader skip duplicate_key()'s walks; it
+// must say "maybe" wherever duplicate_key() would find one (a miss would pass a bad event).
+bool tape_says_duplicate(const std::string& json) {
+  simdjson::dom::parser parser;
+  (void)parser.parse(json).value();  // throws on bad JSON: every case here is valid
+  return has_duplicate_key(parser.doc);
+}
+
+TEST(TapeDuplicateKey, AgreesWithTheWalkOnEveryShape) {
+  const std::vector<std::string> documents = {
+      R"({})",
+      R"([])",
+      R"({"a":1})",
+      R"({"a":1,"a":2})",
+      R"({"a":1,"b":2,"a":3})",
+      R"({"":1,"":2})",
+      R"({"a":1,"ab":2,"abc":3,"":4,"abcabc":5})",
+      R"({"abcdXXefgh":1,"abcdYYefgh":2})",
+      R"({"abcdXXefgh":1,"abcdYYefgh":2,"abcdXXefgh":3})",
+      // numbers take two tape words, literals one, containers are jumped over
+      R"({"i":-1,"u":18446744073709551615,"d":1.5,"t":true,"f":false,"n":null,"i":0})",
+      R"({"i":-1,"u":18446744073709551615,"d":1.5,"t":true,"f":false,"n":null,"s":"i"})",
+      // a string value equal to a key is not a key
+      R"({"a":"a","b":"a"})",
+      R"({"a":["a","a"],"b":{"a":"a"}})",
+      // nested: in objects, in arrays, after containers, at the end
+      R"({"z":{"b":1,"b":2},"a":[{"c":1,"c":2}]})",
+      R"({"x":[1,{"q":1},{"c":1,"d":1,"d":2}]})",
+      R"([{"k":1},[{"k":1,"k":2}]])",
+      R"({"a":{"b":{"c":{}}},"d":[[]]})",
+      R"({"a":{"b":{"c":{"e":1,"e":2}}}})",
+      R"({"a":[],"b":{},"a":0})",
+      R"({"a":{"x":1},"b":{"x":1}})",
+      R"([{"a":1},{"a":1}])",
+      R"({"e\u0041":1,"eA":2})",
+      R"({"e\"":1,"e\\":2})",
+  };
+  for (const std::string& json : documents) {
+    simdjson::dom::parser parser;
+    const simdjson::dom::element root = parser.parse(json).value();
+    DuplicateKeyScratch scratch;
+    const bool walk = !duplicate_key(root, scratch).empty();
+    EXPECT_EQ(has_duplicate_key(parser.doc), walk) << json;
+  }
+}
+
+TEST(TapeDuplicateKey, LeavesManyKeysAndDeepNestingToTheWalk) {
+  std::string many = "{";
+  for (int i = 0; i < 40; ++i)
+    many += "\"key" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  many.back() = '}';
+  EXPECT_TRUE(tape_says_duplicate(many));  // "maybe": duplicate_key() sorts and decides
+  EXPECT_EQ(duplicate_in(many), "");
+  std::string deep;
+  for (int i = 0; i < 20; ++i) deep += R"({"a":)";
+  deep += "1" + std::string(20, '}');
+  EXPECT_TRUE(tape_says_duplicate(deep));
+  EXPECT_EQ(duplicate_in(deep), "");
+  std::string shallow;
+  for (int i = 0; i < 10; ++i) shallow += R"({"a":)";
+  shallow += "1" + std::string(10, '}');
+  EXPECT_FALSE(tape_says_duplicate(shallow));
+}
+
+TEST(TapeDuplicateKey, ALineWithADuplicateStillNamesItThroughTheReader) {
+  // The fast answer only gates the walk: a line whose duplicate sits deep in an array of objects
+  // still gets the walk's pointer, and the clean line after it is read.
+  Recorder sink =
+      read_text(R"({"type":"track","event":"A","properties":{"x":[1,2.5,{"k":[{"m":1,"m":2}]}]}})"
+                "\n"
+                R"({"type":"track","event":"B","properties":{"x":[1,2.5,{"k":[{"m":1,"n":2}]}]}})"
+                "\n");
+  ASSERT_EQ(sink.malformed.size(), 1u);
+  EXPECT_THAT(sink.malformed[0].second, HasSubstr("duplicate key at /properties/x/2/k/0/m"));
+  EXPECT_THAT(sink.events, ElementsAre(Pair("B", 2u)));
+}
+
 }  // namespace
 }  // namespace flowproof::conformance::detail
