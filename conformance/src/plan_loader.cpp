@@ -18,6 +18,8 @@
 #include <initializer_list>
 #include <set>
 #include <sstream>
+#include <stdexcept>
+#include <unordered_map>
 
 namespace flowproof::conformance {
 namespace {
@@ -112,11 +114,24 @@ std::string syntax_error_message(std::string_view text, const json::parse_error&
          std::to_string(end - line_start + 1) + ": " + detail;
 }
 
-// Finds keys that occur twice in one object: nlohmann::json would silently keep the last value,
-// and the contract says nothing in a plan is silently ignored.
-class DuplicateKeyFinder : public nlohmann::json_sax<json> {
+// One SAX pass over the plan's text for what nlohmann::json loses: keys that occur twice in one
+// object (json would silently keep the last value, and the contract says nothing in a plan is
+// silently ignored), and the order in which the plan lists the members of the objects whose order
+// the loader keeps (json sorts its keys). Linear in the text: a key is recorded as it comes, never
+// found by a search through the keys before it (nlohmann::ordered_json's parse does that search,
+// which made a plan of 10,000 flows quadratic to load).
+class KeyScanner : public nlohmann::json_sax<json> {
  public:
+  // `ordered`: the pointers of the objects whose key order is recorded, as tokens (unescaped);
+  // a "*" token stands for any key ({"flows", "*", "events"} is every flow's `events`).
+  explicit KeyScanner(std::vector<std::vector<std::string_view>> ordered)
+      : ordered_(std::move(ordered)) {}
+
   std::vector<PlanProblem> problems;
+  // The pointer of each object matched by `ordered` -> its distinct keys in the order they first
+  // occur. An object written twice (under a duplicate key) has the keys of its last occurrence,
+  // as json keeps the last value.
+  std::unordered_map<std::string, std::vector<std::string>> key_order;
 
   bool null() override { return value(); }
   bool boolean(bool) override { return value(); }
@@ -126,7 +141,12 @@ class DuplicateKeyFinder : public nlohmann::json_sax<json> {
   bool string(string_t&) override { return value(); }
   bool binary(binary_t&) override { return value(); }
   bool start_object(std::size_t) override {
-    frames_.push_back(Frame{});
+    Frame frame;
+    if (recorded()) {
+      frame.order = &key_order[pointer()];  // unordered_map never moves its values
+      frame.order->clear();
+    }
+    frames_.push_back(std::move(frame));
     return true;
   }
   bool key(string_t& name) override {
@@ -135,6 +155,8 @@ class DuplicateKeyFinder : public nlohmann::json_sax<json> {
     if (!frame.keys.insert(name).second) {
       problems.push_back({pointer(), "duplicate key " + json(name).dump() +
                                          " (only one value per key is allowed)"});
+    } else if (frame.order != nullptr) {
+      frame.order->push_back(name);
     }
     return true;
   }
@@ -162,12 +184,27 @@ class DuplicateKeyFinder : public nlohmann::json_sax<json> {
     std::size_t index = 0;
     std::string key;
     std::set<std::string> keys;
+    std::vector<std::string>* order = nullptr;  // where this object's key order goes, if kept
   };
 
   // A value ended: the next element of an enclosing array has the next index.
   bool value() {
     if (!frames_.empty() && frames_.back().array) ++frames_.back().index;
     return true;
+  }
+
+  // Whether the object starting now (at the current key of the innermost frame) is one of
+  // `ordered_`.
+  bool recorded() const {
+    for (const std::vector<std::string_view>& tokens : ordered_) {
+      if (tokens.size() != frames_.size()) continue;
+      bool match = true;
+      for (std::size_t i = 0; i < tokens.size() && match; ++i) {
+        match = !frames_[i].array && (tokens[i] == "*" || tokens[i] == frames_[i].key);
+      }
+      if (match) return true;
+    }
+    return false;
   }
 
   std::string pointer() const {
@@ -179,6 +216,7 @@ class DuplicateKeyFinder : public nlohmann::json_sax<json> {
     return out;
   }
 
+  std::vector<std::vector<std::string_view>> ordered_;
   std::vector<Frame> frames_;
 };
 
@@ -196,7 +234,6 @@ class Loader {
     json document;
     try {
       document = json::parse(text.begin(), text.end(), nullptr, true, false);
-      ordered_ = nlohmann::ordered_json::parse(text.begin(), text.end(), nullptr, true, false);
     } catch (const json::parse_error& error) {
       problem("", syntax_error_message(text, error));
       throw PlanError(plan_.source, std::move(problems_));
@@ -207,9 +244,11 @@ class Loader {
       problem("", "JSON number out of range: " + detail);
       throw PlanError(plan_.source, std::move(problems_));
     }
-    DuplicateKeyFinder duplicates;
-    json::sax_parse(text.begin(), text.end(), &duplicates);
-    problems_ = std::move(duplicates.problems);
+    // The objects read through members_in_order: their members keep the plan's order.
+    KeyScanner keys({{"flows"}, {"events"}, {"flows", "*", "events"}, {"pii", "deny_patterns"}});
+    json::sax_parse(text.begin(), text.end(), &keys);
+    problems_ = std::move(keys.problems);
+    key_order_ = std::move(keys.key_order);
     read_document(document);
     if (!problems_.empty()) throw PlanError(plan_.source, deduplicated(std::move(problems_)));
     plan_.build_index();
@@ -234,17 +273,20 @@ class Loader {
   }
 
   // The members of the object at `pointer` in the order the plan lists them (nlohmann::json sorts
-  // its keys; flows and events keep the plan's order).
+  // its keys; flows and events keep the plan's order). `pointer` must be one of the objects that
+  // load() asks KeyScanner to record.
   std::vector<std::pair<std::string, const json*>> members_in_order(const json& object,
                                                                     const std::string& pointer) {
-    std::vector<std::pair<std::string, const json*>> members;
-    const nlohmann::ordered_json::json_pointer at(pointer);
-    if (ordered_.contains(at) && ordered_.at(at).is_object()) {
-      for (const auto& [key, ignored] : ordered_.at(at).items()) {
-        if (auto it = object.find(key); it != object.end()) members.emplace_back(key, &*it);
-      }
+    const auto order = key_order_.find(pointer);
+    if (order == key_order_.end()) {
+      throw std::logic_error("plan loader: the key order of " + pointer + " was not recorded");
     }
-    if (members.size() != object.size()) {  // duplicate keys: fall back to the sorted order
+    std::vector<std::pair<std::string, const json*>> members;
+    members.reserve(order->second.size());
+    for (const std::string& key : order->second) {
+      if (auto it = object.find(key); it != object.end()) members.emplace_back(key, &*it);
+    }
+    if (members.size() != object.size()) {  // not the same object: fall back to the sorted order
       members.clear();
       for (const auto& [key, value] : object.items()) members.emplace_back(key, &value);
     }
@@ -1030,7 +1072,8 @@ class Loader {
   Plan plan_;
   std::vector<PlanProblem> problems_;
   json definitions_ = json::object();
-  nlohmann::ordered_json ordered_;  // the same document, keys in the plan's order
+  // For the objects members_in_order reads: pointer -> keys in the plan's order (KeyScanner).
+  std::unordered_map<std::string, std::vector<std::string>> key_order_;
   std::set<std::string> flow_ids_;
   // expression -> (compiled, or null with RE2's error)
   std::map<std::string, std::pair<std::shared_ptr<const Regex>, std::string>> regexes_;

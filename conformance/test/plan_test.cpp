@@ -771,6 +771,149 @@ TEST(BadPlanText, TrailingGarbageIsASyntaxError) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Big plans keep the plan's order. The loader recovers it in one linear pass over the text (it
+// used to parse the plan a second time as nlohmann::ordered_json, whose key search made a plan of
+// 10,000 flows quadratic to load); how long loading takes is measured by bench/check_bench.cpp
+// (BM_LoadPlan), never here.
+
+// A valid plan whose flows, each flow's events, the standalone events and the deny patterns are
+// written in an order that is neither sorted nor reversed (a stride through the names), with what
+// the loader must read back in that order.
+struct BigPlan {
+  std::string text;
+  std::vector<std::string> flows;
+  std::vector<std::vector<std::string>> flow_events;
+  std::vector<std::string> events;
+  std::vector<std::string> patterns;
+};
+
+BigPlan big_plan(std::size_t flows, std::size_t events, std::size_t patterns) {
+  // 7919 is prime, so i -> i * 7919 % n visits every index once for n it does not divide.
+  auto scrambled = [](std::size_t i, std::size_t n) { return i * 7919 % n; };
+  auto padded = [](std::size_t number) {
+    std::string digits = std::to_string(number);
+    return std::string(6 - digits.size(), '0') + digits;
+  };
+  BigPlan plan;
+  std::string& text = plan.text;
+  text = R"({"flowproof_plan": 1, "name": "big", "invocation": {"key": "/properties/id"},)";
+  text += "\n\"flows\": {";
+  for (std::size_t i = 0; i < flows; ++i) {
+    const std::string tag = padded(scrambled(i, flows));
+    plan.flows.push_back("f" + tag);
+    plan.flow_events.push_back({"F" + tag + " c", "F" + tag + " a", "F" + tag + " b"});
+    text += std::string(i == 0 ? "" : ",\n") + "\"f" + tag + R"(": {"started": {"event": "F)" +
+            tag + R"( Started"}, "completed": {"event": "F)" + tag + R"( Completed"}, "events": {)";
+    for (std::size_t e = 0; e < 3; ++e) {
+      text += std::string(e == 0 ? "" : ", ") + "\"" + plan.flow_events.back()[e] + "\": {}";
+    }
+    text += "}}";
+  }
+  text += "},\n\"events\": {";
+  for (std::size_t i = 0; i < events; ++i) {
+    plan.events.push_back("S" + padded(scrambled(i, events)));
+    text += std::string(i == 0 ? "" : ", ") + "\"" + plan.events.back() + "\": {}";
+  }
+  text += "},\n\"pii\": {\"deny_patterns\": {";
+  for (std::size_t i = 0; i < patterns; ++i) {
+    plan.patterns.push_back("p" + padded(scrambled(i, patterns)));
+    text += std::string(i == 0 ? "" : ", ") + "\"" + plan.patterns.back() + "\": \"x" +
+            std::to_string(i) + "y\"";
+  }
+  text += "}}}\n";
+  return plan;
+}
+
+TEST(BigPlan, ManyFlowsKeepThePlansOrderInThePlanAndItsIndex) {
+  const BigPlan big = big_plan(3000, 500, 60);
+  const Plan plan = parse_plan(big.text);
+  ASSERT_THAT(plan.flows, SizeIs(big.flows.size()));
+  for (std::size_t f = 0; f < big.flows.size(); ++f) {
+    const Flow& flow = plan.flows[f];
+    ASSERT_EQ(flow.id, big.flows[f]) << "flow " << f;
+    ASSERT_THAT(flow.events, SizeIs(3));
+    for (std::size_t e = 0; e < 3; ++e) {
+      ASSERT_EQ(flow.events[e].name, big.flow_events[f][e]) << flow.id;
+      const EventRole* role = plan.find_event(big.flow_events[f][e]);
+      ASSERT_NE(role, nullptr) << big.flow_events[f][e];
+      EXPECT_EQ(role->flow, static_cast<int>(f));
+      EXPECT_EQ(role->index, static_cast<int>(e));
+    }
+    const EventRole* started = plan.find_event("F" + flow.id.substr(1) + " Started");
+    ASSERT_NE(started, nullptr) << flow.id;
+    EXPECT_EQ(started->flow, static_cast<int>(f));
+  }
+  ASSERT_THAT(plan.events, SizeIs(big.events.size()));
+  for (std::size_t e = 0; e < big.events.size(); ++e) {
+    ASSERT_EQ(plan.events[e].name, big.events[e]) << "standalone event " << e;
+    ASSERT_NE(plan.find_event(big.events[e]), nullptr);
+    EXPECT_EQ(plan.find_event(big.events[e])->index, static_cast<int>(e));
+  }
+  ASSERT_THAT(plan.pii.deny_patterns, SizeIs(big.patterns.size()));
+  for (std::size_t p = 0; p < big.patterns.size(); ++p) {
+    EXPECT_EQ(plan.pii.deny_patterns[p].first, big.patterns[p]);
+    EXPECT_EQ(plan.pii.deny_patterns[p].second, "x" + std::to_string(p) + "y");
+  }
+}
+
+// `flowproof plan lint` prints describe_plan(load_plan(path)): its listing follows the plan.
+TEST(BigPlan, ManyFlowsAreDescribedInThePlansOrder) {
+  const BigPlan big = big_plan(3000, 500, 60);
+  const std::string text = describe_plan(parse_plan(big.text));
+  EXPECT_THAT(text, HasSubstr("flows (3000):\n  " + big.flows[0] + "\n"));
+  std::size_t at = 0;
+  for (std::size_t f = 0; f < big.flows.size(); ++f) {
+    // Each flow's line, then its events, each after the one before.
+    for (const std::string& line :
+         {"\n  " + big.flows[f] + "\n", "events      " + big.flow_events[f][0] + "\n",
+          "                " + big.flow_events[f][1] + "\n",
+          "                " + big.flow_events[f][2] + "\n"}) {
+      at = text.find(line, at);
+      ASSERT_NE(at, std::string::npos) << "not in the plan's order: " << line;
+    }
+  }
+  at = text.find("standalone events (500):\n", at);
+  ASSERT_NE(at, std::string::npos);
+  for (const std::string& name : big.events) {
+    at = text.find("\n  " + name + "\n", at);
+    ASSERT_NE(at, std::string::npos) << "not in the plan's order: " << name;
+  }
+  for (const std::string& name : big.patterns) {
+    at = text.find("  pattern " + name + ": ", at);
+    ASSERT_NE(at, std::string::npos) << "not in the plan's order: " << name;
+  }
+}
+
+// Problems are reported in the plan's order too: for flows whose id must be escaped in a pointer,
+// and for a flow written twice (json keeps its last value, listed where the first one was).
+TEST(BigPlan, ProblemsFollowThePlansOrderThroughEscapesAndDuplicates) {
+  const std::string text =
+      R"({"flowproof_plan": 1, "name": "t", "invocation": {"key": "/properties/id"},
+    "flows": {
+      "z/~": {"started": {"event": "Z Started"}, "completed": {"event": "Z Completed"},
+              "events": {"Z 2": 1, "Z 1": 2}},
+      "b": {"started": {"event": "B Started"}, "completed": {"event": "B Completed"},
+            "events": {"B 9": 1, "B 8": 1}},
+      "a": {"started": {"event": "A Started"}, "completed": {"event": "A Completed"},
+            "events": {"A 1": 0}},
+      "b": {"started": {"event": "B Started"}, "completed": {"event": "B Completed"},
+            "events": {"B 3": true, "B 2": true, "B 3": false}}},
+    "events": {"S 2": 1, "S 1": 2}})";
+  EXPECT_THAT(problems_of(text),
+              ElementsAre(Problem("/flows/b", R"(duplicate key "b")"),
+                          Problem("/flows/b/events/B 3", R"(duplicate key "B 3")"),
+                          Problem("/flows/z~1~0", R"(flow id "z/~" must match)"),
+                          Problem("/flows/z~1~0/events/Z 2", "expected an object, got integer"),
+                          Problem("/flows/z~1~0/events/Z 1", "expected an object, got integer"),
+                          Problem("/flows/b/events/B 3", "expected an object, got boolean"),
+                          Problem("/flows/b/events/B 2", "expected an object, got boolean"),
+                          Problem("/flows/a/events/A 1", "expected an object, got integer"),
+                          Problem("/events/S 2", "expected an object, got integer"),
+                          Problem("/events/S 1", "expected an object, got integer")))
+      << dump_problems(problems_of(text));
+}
+
+// ---------------------------------------------------------------------------------------------
 // SHA-256
 
 TEST(Sha256, KnownVectors) {
