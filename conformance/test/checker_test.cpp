@@ -4,6 +4,8 @@
 #include <flowproof/conformance/coverage.hpp>
 #include <flowproof/conformance/plan.hpp>
 
+#include <unistd.h>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -230,9 +232,11 @@ TEST(Reading, PrettyPrintedArrayFileReportsTheLineWhereEachElementStarts) {
   EXPECT_EQ(first(report, "FP006")->at[0].line, line);
 }
 
-// The directory the reading tests write their files to.
+// The directory the reading tests write their files to: one per process, since ctest runs each
+// test as a process of its own, in parallel, and the tests reuse file names.
 std::filesystem::path reading_dir() {
-  auto dir = std::filesystem::temp_directory_path() / "flowproof_checker_test";
+  auto dir = std::filesystem::temp_directory_path() /
+             ("flowproof_checker_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   return dir;
 }
