@@ -99,14 +99,16 @@ struct Checker::Impl final : detail::ReaderSink {
     struct Slot {
       std::string name;
       bool used = false;
-      ObjectSchema::Entry base = nullptr;  ///< base->find(name)
-      ObjectSchema::Entry own = nullptr;   ///< own->find(name)
-      std::uint32_t wanted = kNoSlot;      ///< index into wanted_names
+      ObjectSchema::Entry base = nullptr;         ///< base->find(name)
+      ObjectSchema::Entry own = nullptr;          ///< own->find(name)
+      ObjectSchema::Quick base_quick, own_quick;  ///< their quick checks, when they have one
+      std::uint32_t wanted = kNoSlot;             ///< index into wanted_names
       detail::PiiScanner::KeyRule pii = detail::PiiScanner::KeyRule::scan;
     };
     const ObjectSchema* base = nullptr;  ///< the base-property schema, when walked
     const ObjectSchema* own = nullptr;   ///< the event's own schema, when walked
     std::vector<Slot> slots;             ///< a power of two in size, at most half full
+    Slot unknown;                        ///< the quick checks of any other name
     std::uint64_t mask = 0;
 
     void build(const ObjectSchema* base_in, const ObjectSchema* own_in,
@@ -118,6 +120,8 @@ struct Checker::Impl final : detail::ReaderSink {
         if (schema == nullptr) continue;
         for (std::string_view name : schema->names()) names.push_back(name);
       }
+      if (base) unknown.base_quick = base->quick(nullptr);
+      if (own) unknown.own_quick = own->quick(nullptr);
       std::size_t size = 8;
       while (size < 2 * names.size()) size *= 2;
       slots.assign(size, Slot{});
@@ -129,6 +133,8 @@ struct Checker::Impl final : detail::ReaderSink {
         slot->name = std::string(name);
         slot->base = base ? base->find(name) : nullptr;
         slot->own = own ? own->find(name) : nullptr;
+        if (base) slot->base_quick = base->quick(slot->base);
+        if (own) slot->own_quick = own->quick(slot->own);
         for (std::size_t i = 0; i < wanted.size(); ++i) {
           if (wanted[i] == name) {
             slot->wanted = static_cast<std::uint32_t>(i);
@@ -285,13 +291,23 @@ struct Checker::Impl final : detail::ReaderSink {
         wanted_found[slot->wanted] = 1;
         wanted_values[slot->wanted] = field.value;
       }
+      // A key no schema or record mentions has the quick check of an unknown name.
+      const PropertyTable::Slot& quick = slot != nullptr ? *slot : table.unknown;
       if (table.base) {
-        table.base->member(base_walk.state, slot ? slot->base : nullptr, key, field.value,
-                           base_walk.errors, &pattern_memos);
+        if (quick.base_quick.usable && quick.base_quick.passes(field.value)) {
+          ObjectSchema::passed(base_walk.state, quick.base_quick);
+        } else {
+          table.base->member(base_walk.state, slot ? slot->base : nullptr, key, field.value,
+                             base_walk.errors, &pattern_memos);
+        }
       }
       if (table.own) {
-        table.own->member(own_walk.state, slot ? slot->own : nullptr, key, field.value,
-                          own_walk.errors, &pattern_memos);
+        if (quick.own_quick.usable && quick.own_quick.passes(field.value)) {
+          ObjectSchema::passed(own_walk.state, quick.own_quick);
+        } else {
+          table.own->member(own_walk.state, slot ? slot->own : nullptr, key, field.value,
+                            own_walk.errors, &pattern_memos);
+        }
       }
       if (pii_on) {
         pii.scan_member(slot ? slot->pii : pii.key_rule(key), key, field.value, pii_findings);

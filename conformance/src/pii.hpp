@@ -78,7 +78,9 @@ class PiiScanner {
   struct PatternSet;
   std::unique_ptr<PatternSet> set_;  ///< all patterns in one automaton; null when unavailable
   std::vector<int> matched_;         ///< scratch for the set's answer
-  MatchMemo memo_;                   ///< text -> match()'s answer
+  /// text -> match()'s answer; 1,024 slots (64 KB) stay in the cache, where 4,096 did not (a
+  /// look-up that misses the cache costs more than the RE2 runs the larger table saved)
+  MatchMemo memo_{1024};
   std::uint64_t deny_lengths_ = 0;   ///< length_bit() of each deny key
   std::uint64_t allow_lengths_ = 0;  ///< the same for allow keys
 };

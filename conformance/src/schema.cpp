@@ -561,6 +561,29 @@ bool validate_node(const Node& start, element value, const Path& path,
   return ok;
 }
 
+}  // namespace
+
+bool ObjectSchema::Quick::passes(element value) const {
+  if (types != 0 && !type_matches(types, value)) return false;
+  if (strings != nullptr) {
+    std::string_view text;
+    if (value.get(text) != simdjson::SUCCESS) return false;
+    bool found = false;
+    for (const std::string& candidate : *strings) {
+      if (detail::same_text(candidate, text)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+  }
+  // The bounds and lengths, as validate_node() probes them (no errors kept, no memo needed).
+  return scalar == nullptr ||
+         validate_node(*static_cast<const Node*>(scalar), value, Path{}, nullptr, nullptr);
+}
+
+namespace {
+
 // The root of a plain object schema, member by member (see ObjectSchema).
 class ObjectMembers final : public ObjectSchema {
  public:
@@ -573,6 +596,35 @@ class ObjectMembers final : public ObjectSchema {
   }
 
   Entry find(std::string_view key) const override { return node_.find_key(key); }
+
+  Quick quick(Entry entry) const override {
+    Quick out;
+    const auto* property = static_cast<const PropertyEntry*>(entry);
+    if (property == nullptr || property->schema == nullptr) {
+      // What validate_member() does without a schema for the name: a name the plan defines, or
+      // any other where additionalProperties allows anything, always passes.
+      const bool declared = property != nullptr && property->declared_by_plan;
+      out.usable = declared || (node_.additional_allowed && node_.additional == nullptr);
+      if (property != nullptr) out.required_slot = property->required_slot;
+      return out;
+    }
+    const Node* target = property->schema;
+    while (target->only_ref) target = target->ref;
+    const Node& node = *target;
+    // Nodes with nothing below the value to walk, and no expression that wants a memo.
+    if (node.never || (node.enum_values && !node.enum_all_strings) || node.const_value ||
+        (node.pattern && !node.pattern->simple_partial()) || node.items != nullptr ||
+        node.min_items || node.max_items || node.has_object_checks || !node.any_of.empty() ||
+        node.ref != nullptr) {
+      return out;
+    }
+    out.usable = true;
+    out.types = node.types;
+    if (node.enum_all_strings) out.strings = &node.enum_strings;
+    if (node.has_number_checks() || node.has_string_checks()) out.scalar = &node;
+    out.required_slot = property->required_slot;
+    return out;
+  }
 
   void member(State& state, Entry entry, std::string_view key, element value,
               std::vector<SchemaError>& errors, PatternMemos* memos) const override {
@@ -1014,6 +1066,9 @@ void finish(Node& node) {
 }  // namespace
 
 bool PatternMemos::partial_match(const Regex& regex, std::string_view text) {
+  // A simple expression (`^[0-9a-f-]{36}$`) is one pass over the text, cheaper than hashing it
+  // and comparing it with a remembered copy that is rarely in the cache.
+  if (regex.simple_partial()) return regex.partial_match(text);
   if (&regex != last_regex_) {
     auto found = memos_.find(&regex);
     if (found == memos_.end()) found = memos_.emplace(&regex, detail::MatchMemo(1024)).first;

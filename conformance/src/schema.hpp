@@ -54,6 +54,19 @@ class ObjectSchema {
   };
   /// One of the names `properties` or `required` mentions (opaque); null for any other name.
   using Entry = const void*;
+  /// The whole check of a member whose schema tests nothing below the value: its type, perhaps
+  /// that it is one of some strings (`enum`), and scalar keywords (number bounds, string lengths,
+  /// a `pattern` simple enough to need no memo). A caller that walks many objects keeps it per name
+  /// and calls passed() for a value that passes(); a value that does not goes to member(), which
+  /// reports it, so the errors are exactly member()'s.
+  struct Quick {
+    bool usable = false;                                ///< false: always use member()
+    std::uint8_t types = 0;                             ///< type bits (0: any type)
+    const std::vector<std::string>* strings = nullptr;  ///< set: one of these strings
+    const void* scalar = nullptr;  ///< set: the node, whose scalar keywords are tested too
+    int required_slot = -1;        ///< its `required` bit, or -1
+    bool passes(simdjson::dom::element value) const;
+  };
   virtual ~ObjectSchema() = default;
   /// Every name find() knows.
   virtual std::vector<std::string_view> names() const = 0;
@@ -61,6 +74,17 @@ class ObjectSchema {
   /// One member; `entry` is find(key), which a caller may have looked up once and kept.
   virtual void member(State& state, Entry entry, std::string_view key, simdjson::dom::element value,
                       std::vector<SchemaError>& errors, PatternMemos* memos) const = 0;
+  /// The quick form of find(key)'s check, when it has one.
+  virtual Quick quick(Entry entry) const = 0;
+  /// What member() records of a value that passed its quick check.
+  static void passed(State& state, const Quick& quick) {
+    if (quick.required_slot < 0 || quick.required_slot >= 64) return;
+    const std::uint64_t bit = std::uint64_t{1} << quick.required_slot;
+    if (!(state.required_seen & bit)) {
+      state.required_seen |= bit;
+      ++state.seen;
+    }
+  }
   /// The `required` check; returns the answer for the whole object.
   virtual bool finish(State& state, simdjson::dom::object object,
                       std::vector<SchemaError>& errors) const = 0;

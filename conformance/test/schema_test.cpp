@@ -422,6 +422,95 @@ TEST(ObjectSchema, MemberByMemberGivesValidatesAnswerAndErrors) {
   }
 }
 
+// The same walk with each member's quick check first, as the checker's walk does: a value that
+// passes is recorded with passed(), any other goes to member().
+bool walk_members_quickly(const ObjectSchema& members, const std::string& value,
+                          std::vector<SchemaError>& errors, int& quick_passes) {
+  simdjson::dom::parser parser;
+  const simdjson::dom::element root = parser.parse(value).value();
+  const simdjson::dom::object object = root.get_object().value();
+  ObjectSchema::State state;
+  PatternMemos memos;
+  for (auto field : object) {
+    const ObjectSchema::Entry entry = members.find(field.key);
+    const ObjectSchema::Quick quick = members.quick(entry);
+    if (quick.usable && quick.passes(field.value)) {
+      ObjectSchema::passed(state, quick);
+      ++quick_passes;
+    } else {
+      members.member(state, entry, field.key, field.value, errors, &memos);
+    }
+  }
+  return members.finish(state, object, errors);
+}
+
+TEST(ObjectSchema, QuickChecksGiveMembersAnswersAndErrors) {
+  const std::string definitions = R"({"plan": {"enum": ["free", "grow"]}})";
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases = {
+      // types, enums of strings (also through $ref), bounds, lengths, simple and RE2 patterns
+      {R"({"properties": {"s": {"type": "string"}, "n": {"type": ["string", "null"]},
+                          "i": {"type": "integer", "minimum": 1, "maximum": 9},
+                          "e": {"enum": ["a", "b"]}, "p": {"$ref": "#/definitions/plan"},
+                          "t": {"type": "string", "enum": ["x"]},
+                          "l": {"type": "string", "minLength": 2, "maxLength": 3},
+                          "id": {"type": "string", "pattern": "^[0-9a-f-]{4}$"},
+                          "re": {"type": "string", "pattern": "a|b"}},
+          "required": ["s", "i"]})",
+       {R"({"s": "x", "i": 1})", R"({"s": 1, "i": 0, "e": "c", "p": "build"})",
+        R"({"n": null, "i": 2.0, "e": "a", "p": "grow", "t": "x", "l": "abc", "id": "0a-f"})",
+        R"({"i": 10, "t": "y", "l": "a", "id": "0A-f", "re": "c", "s": "x"})",
+        R"({"i": 1.5, "l": "abcd", "id": "0a-f0", "re": "xbx", "s": null})", "{}"}},
+      // unknown names: allowed, refused, or checked by an additionalProperties schema
+      {R"({"properties": {"a": {"type": "string"}}})", {R"({"a": "x", "z": [1, {}]})"}},
+      {R"({"properties": {"a": {}}, "additionalProperties": false})",
+       {R"({"a": 1})", R"({"a": 1, "z": 2})"}},
+      {R"({"properties": {"a": {}}, "additionalProperties": {"type": "integer"}})",
+       {R"({"a": "x", "z": 2})", R"({"z": "y"})"}},
+      // walked below the value: never quick
+      {R"({"properties": {"f": {"type": "array", "items": {"type": "string"}},
+                          "o": {"type": "object", "properties": {"k": {"type": "string"}}},
+                          "c": {"const": 1}, "any": {"anyOf": [{"type": "string"}]}}})",
+       {R"({"f": ["x", 1], "o": {"k": 2}, "c": 2, "any": 3})", R"({"f": [], "o": {}, "c": 1})"}},
+      {R"({"required": ["only_required"]})", {R"({"only_required": 1})", "{}"}},
+  };
+  int quick_passes = 0;
+  for (const auto& [text, values] : cases) {
+    auto schema = compile(text, definitions);
+    ASSERT_NE(schema, nullptr) << text;
+    const ObjectSchema* members = schema->object_schema();
+    ASSERT_NE(members, nullptr) << text;
+    for (const std::string& value : values) {
+      std::vector<SchemaError> walked;
+      const bool walked_ok = walk_members(*members, value, walked);
+      std::vector<SchemaError> quickly;
+      const bool quick_ok = walk_members_quickly(*members, value, quickly, quick_passes);
+      EXPECT_EQ(quick_ok, walked_ok) << text << " on " << value;
+      ASSERT_EQ(quickly.size(), walked.size()) << text << " on " << value;
+      for (std::size_t i = 0; i < walked.size(); ++i) {
+        EXPECT_EQ(quickly[i].pointer, walked[i].pointer) << text << " on " << value;
+        EXPECT_EQ(quickly[i].message, walked[i].message) << text << " on " << value;
+      }
+    }
+  }
+  EXPECT_GE(quick_passes, 16);  // the quick checks did answer the members they can
+}
+
+TEST(ObjectSchema, QuickChecksOnlyWhereNothingBelowTheValueIsWalked) {
+  auto schema = compile(R"({"properties": {"s": {"type": "string"}, "re": {"pattern": "a|b"},
+                                           "f": {"items": {}}, "o": {"properties": {}},
+                                           "c": {"const": 1}, "x": {"anyOf": [{}]},
+                                           "no": false},
+                            "additionalProperties": false})");
+  ASSERT_NE(schema, nullptr);
+  const ObjectSchema* members = schema->object_schema();
+  ASSERT_NE(members, nullptr);
+  EXPECT_TRUE(members->quick(members->find("s")).usable);
+  for (const char* name : {"re", "f", "o", "c", "x", "no"}) {
+    EXPECT_FALSE(members->quick(members->find(name)).usable) << name;
+  }
+  EXPECT_FALSE(members->quick(nullptr).usable);  // additionalProperties: false has a message
+}
+
 TEST(ObjectSchema, NamesAndFindCoverPropertiesAndRequired) {
   auto schema = compile(R"({"properties": {"a": {}, "b": {}}, "required": ["a", "c"]})");
   ASSERT_NE(schema, nullptr);
