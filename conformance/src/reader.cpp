@@ -331,18 +331,19 @@ bool container_has_duplicate(const std::uint64_t* words, const std::uint8_t* str
   std::uint64_t heads[kPairwiseKeys];
   const std::uint8_t* keys[kPairwiseKeys];  // where each key's size and bytes are
   std::size_t count = 0;
+  std::uint64_t filter = 0;  // a bit per key, chosen by its head: a key whose bit is clear is new
   for (std::size_t at = open + 1; at < close; at = next) {
     const std::uint8_t* text = strings + (words[at] & kPayload);
     const std::string_view key = text_at(text);
     const std::uint64_t head = text_head(key);
     if (count == kPairwiseKeys) return true;  // many keys: duplicate_key() sorts them
-    bool same_head = false;
-    for (std::size_t k = 0; k < count; ++k) same_head |= heads[k] == head;
-    if (same_head) {
+    const std::uint64_t bit = std::uint64_t{1} << ((head * 0x9E3779B97F4A7C15ull) >> 58);
+    if (filter & bit) {
       for (std::size_t k = 0; k < count; ++k) {
         if (heads[k] == head && same_text(text_at(keys[k]), key)) return true;
       }
     }
+    filter |= bit;
     heads[count] = head;
     keys[count] = text;
     ++count;
