@@ -201,6 +201,11 @@ std::string EnrichingClient::refused_properties_lines() const {
   return out;
 }
 
+const std::string& EnrichingClient::sequence_property() const {
+  // No lock: only base_properties and user_id of the options change after construction.
+  return state_->options.sequence_property;
+}
+
 void EnrichingClient::mark_closed() {
   std::uint64_t accepted = 0;
   {

@@ -66,12 +66,22 @@ std::uint64_t RecordingClient::forward_failures() const {
   return forward_failures_;
 }
 
+std::uint64_t RecordingClient::observer_failures() const {
+  std::lock_guard lock(mutex_);
+  return observer_failures_;
+}
+
 std::string RecordingClient::verify() const {
   std::string out = refused_properties_lines();
   std::lock_guard lock(mutex_);
   if (forward_failures_ > 0) {
     out += std::to_string(forward_failures_) + " forwarded call" +
            (forward_failures_ == 1 ? "" : "s") + " threw (the first: " + first_forward_failure_ +
+           "); the events were recorded\n";
+  }
+  if (observer_failures_ > 0) {
+    out += std::to_string(observer_failures_) + " observer call" +
+           (observer_failures_ == 1 ? "" : "s") + " threw (the first: " + first_observer_failure_ +
            "); the events were recorded\n";
   }
   return out;
@@ -85,12 +95,17 @@ bool RecordingClient::close(std::chrono::milliseconds) {
 }
 
 void RecordingClient::deliver(Event event) {
+  // The product called this client, not the observer or the target: what they throw stays here.
+  std::string observer_failure;
   if (RecordingObserver* observer = recording_observer.load(std::memory_order_acquire)) {
-    observer->recorded(*this, event);
+    try {
+      observer->recorded(*this, event);
+    } catch (...) {
+      observer_failure = error_class(std::current_exception());
+    }
   }
   std::string forward_failure;
   if (forward_to_ != nullptr) {
-    // The product called this client, not the target: what the target throws stays here.
     try {
       if (event.type == EventType::track) {
         forward_to_->track(event.name, event.properties);
@@ -108,6 +123,14 @@ void RecordingClient::deliver(Event event) {
       first_forward_failure_ = std::move(forward_failure);
     }
     events_.push_back(std::move(event));
+    if (!observer_failure.empty() && observer_failures_++ == 0) {
+      // Named by its timeline label (#sequence, or @position when it has none), as matchers do.
+      const Event& stored = events_.back();
+      first_observer_failure_ =
+          std::move(observer_failure) + " observing " +
+          timeline_label(events_, events_.size() - 1, {.sequence_property = sequence_property()}) +
+          " \"" + (stored.type == EventType::track ? stored.name : "identify") + "\"";
+    }
   }
   changed_.notify_all();
 }

@@ -1,4 +1,5 @@
-// Tests for RecordingClient: snapshots, clear, wait_for, JSON Lines files, forwarding, close.
+// Tests for RecordingClient: snapshots, clear, wait_for, JSON Lines files, forwarding, close, and
+// the observer (its exceptions contained like a forward target's).
 #include <flowproof/harness/recording.hpp>
 #include <flowproof/harness/timeline.hpp>
 
@@ -229,6 +230,125 @@ TEST(RecordingClient, AForwardTargetThatThrowsIsContainedAndCounted) {
   EXPECT_EQ(client.verify(),
             "2 forwarded calls threw (the first: std::runtime_error forwarding \"A\"); the events "
             "were recorded\n");
+}
+
+// A forward target that remembers what reached it.
+struct Remembering final : Client {
+  void track(std::string_view event, nlohmann::json) override { names.emplace_back(event); }
+  void identify(std::string_view, nlohmann::json) override { names.emplace_back("identify"); }
+  bool flush(std::chrono::milliseconds) override { return true; }
+  bool close(std::chrono::milliseconds) override { return true; }
+  std::vector<std::string> names;
+};
+
+TEST(RecordingObserver, AnObserverThatThrowsIsContainedAndReportedWithTheEventsSequence) {
+  struct ThrowingOnB final : RecordingObserver {
+    void recorded(const RecordingClient&, const Event& event) override {
+      seen += event.name + " ";
+      if (event.name == "B") throw std::runtime_error("observer broke on alice@example.com");
+    }
+    std::string seen;  // one event at a time: the only client here tracks from one thread
+  };
+  static ThrowingOnB observer;
+  Remembering target;
+  ClientOptions options;
+  options.sequence_start = 41;
+  RecordingClient client(options, &target);
+  RecordingObserver* previous = set_recording_observer(&observer);
+  EXPECT_NO_THROW(client.track("A"));
+  EXPECT_NO_THROW(client.track("B"));  // the product never sees the observer's exception
+  EXPECT_NO_THROW(client.track("C"));
+  set_recording_observer(previous);
+  EXPECT_EQ(observer.seen, "A B C ");  // later events are still observed
+  // Recorded and forwarded all the same; the sequence is gap-free.
+  EXPECT_EQ(format_timeline(client.events()), "  #41 A\n  #42 B\n  #43 C\n");
+  EXPECT_EQ(target.names, (std::vector<std::string>{"A", "B", "C"}));
+  EXPECT_EQ(client.observer_failures(), 1u);
+  EXPECT_EQ(client.forward_failures(), 0u);
+  // The type, never the message (it can hold user data), and the event as the timeline labels it.
+  EXPECT_EQ(client.verify(),
+            "1 observer call threw (the first: std::runtime_error observing #42 \"B\"); the events "
+            "were recorded\n");
+}
+
+TEST(RecordingObserver, AnObserverThatThrowsANonStdExceptionIsContainedToo) {
+  struct ThrowingInt final : RecordingObserver {
+    void recorded(const RecordingClient&, const Event& event) override {
+      seen += (event.type == EventType::identify ? "identify" : event.name) + " ";
+      throw 42;
+    }
+    std::string seen;
+  };
+  static ThrowingInt observer;
+  RecordingClient client;
+  RecordingObserver* previous = set_recording_observer(&observer);
+  EXPECT_NO_THROW(client.identify("alice"));
+  EXPECT_NO_THROW(client.track("A"));
+  EXPECT_NO_THROW(client.track("B"));
+  set_recording_observer(previous);
+  EXPECT_EQ(observer.seen, "identify A B ");
+  EXPECT_EQ(format_timeline(client.events()), "  @1 identify alice\n  #1 A\n  #2 B\n");
+  EXPECT_EQ(client.observer_failures(), 3u);
+  // An identify call has no sequence: it is named by its position, as in the timeline.
+  EXPECT_EQ(client.verify(),
+            "3 observer calls threw (the first: int observing @1 \"identify\"); the events were "
+            "recorded\n");
+}
+
+TEST(RecordingObserver, AThrowingObserverAndAThrowingForwardTargetAreReportedOnALineEach) {
+  struct Throwing final : RecordingObserver {
+    void recorded(const RecordingClient&, const Event&) override {
+      throw std::logic_error("observer");
+    }
+  };
+  static Throwing observer;
+  ThrowingOnce target;
+  RecordingClient client({}, &target);
+  RecordingObserver* previous = set_recording_observer(&observer);
+  EXPECT_NO_THROW(client.track("A"));
+  set_recording_observer(previous);
+  EXPECT_EQ(client.size(), 1u);
+  EXPECT_EQ(client.verify(),
+            "1 forwarded call threw (the first: std::runtime_error forwarding \"A\"); the events "
+            "were recorded\n"
+            "1 observer call threw (the first: std::logic_error observing #1 \"A\"); the events "
+            "were recorded\n");
+}
+
+TEST(RecordingObserver, AThrowingObserverKeepsOneClientsEventsInSequenceOrderFromManyThreads) {
+  // Every other call throws: deliveries must still come one at a time, in sequence order, and
+  // none may be lost or wait for ever behind a delivery that ended in an exception.
+  struct ThrowingOnEven final : RecordingObserver {
+    void recorded(const RecordingClient& client, const Event& event) override {
+      const auto sequence = event.properties.at("sequence").get<std::uint64_t>();
+      if (sequence != ++last) ++out_of_order;
+      if (client.size() + 1 != sequence) ++out_of_order;  // stored before the next is observed
+      if (sequence % 2 == 0) throw std::runtime_error("even");
+    }
+    std::uint64_t last = 0;  // one call at a time per client: no lock needed
+    int out_of_order = 0;
+  };
+  static ThrowingOnEven observer;  // static: a deadlocked thread must never see it destroyed
+  expect_finishes_within(std::chrono::seconds(60), [] {
+    RecordingObserver* previous = set_recording_observer(&observer);
+    RecordingClient client;
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+      threads.emplace_back([&] {
+        for (int i = 0; i < 250; ++i) client.track("E");
+      });
+    }
+    for (auto& thread : threads) thread.join();
+    set_recording_observer(previous);
+    EXPECT_EQ(client.size(), 1000u);
+    EXPECT_EQ(client.observer_failures(), 500u);
+    // Deliveries are in sequence order, so the first failure is always #2.
+    EXPECT_EQ(client.verify(),
+              "500 observer calls threw (the first: std::runtime_error observing #2 \"E\"); the "
+              "events were recorded\n");
+  });
+  EXPECT_EQ(observer.last, 1000u);
+  EXPECT_EQ(observer.out_of_order, 0);
 }
 
 TEST(RecordingClient, VerifyIsEmptyWhenNothingWentWrong) {

@@ -114,6 +114,8 @@ class EnrichingClient : public Client {
   void mark_closed();
   /// The refused properties, one line each (the first few), for RecordingClient::verify().
   std::string refused_properties_lines() const;
+  /// ClientOptions::sequence_property (fixed at construction), to label events as timelines do.
+  const std::string& sequence_property() const;
 
  private:
   void deliver_in_turn(std::uint64_t ticket, Event event);

@@ -40,7 +40,9 @@ class RecordingObserver {
   /// Called with each enriched event a RecordingClient records, before it is stored, outside the
   /// client's locks: it may call the client's const members (size(), events(), closed(),
   /// next_sequence(), ...). It must not call track() or identify() on that client (the call would
-  /// wait behind the delivery that made it, for ever).
+  /// wait behind the delivery that made it, for ever). An exception it throws is contained: the
+  /// event is still recorded (and forwarded), the product never sees the exception, and the client
+  /// counts it in observer_failures() and reports it in verify().
   virtual void recorded(const RecordingClient& client, const Event& event) = 0;
 };
 
@@ -77,8 +79,11 @@ class RecordingClient final : public EnrichingClient {
 
   /// Calls whose forward target threw (contained; the events were recorded).
   std::uint64_t forward_failures() const;
+  /// Events whose RecordingObserver::recorded() threw (contained; the events were recorded).
+  std::uint64_t observer_failures() const;
   /// Empty when nothing went wrong quietly; otherwise one line per problem: properties that were
-  /// not a JSON object and were left out (refused_properties()), forward targets that threw. For
+  /// not a JSON object and were left out (refused_properties()), forward targets that threw, the
+  /// observer throwing (naming the first such event by its timeline label). For
   /// EXPECT_EQ(client.verify(), "").
   [[nodiscard]] std::string verify() const;
 
@@ -93,8 +98,10 @@ class RecordingClient final : public EnrichingClient {
  private:
   Client* forward_to_;
   mutable std::mutex mutex_;
-  std::uint64_t forward_failures_ = 0;  ///< under mutex_
-  std::string first_forward_failure_;   ///< under mutex_
+  std::uint64_t forward_failures_ = 0;   ///< under mutex_
+  std::string first_forward_failure_;    ///< under mutex_
+  std::uint64_t observer_failures_ = 0;  ///< under mutex_
+  std::string first_observer_failure_;   ///< under mutex_
   mutable std::condition_variable changed_;
   std::vector<Event> events_;
 };
