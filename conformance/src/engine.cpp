@@ -208,8 +208,11 @@ Engine::Engine(const Plan& plan, const CheckOptions& options, Findings& findings
 Engine::~Engine() = default;
 
 std::int64_t Engine::find(std::string_view key) const {
+  return find(key, static_cast<std::uint32_t>(KeyHash{}(key)));
+}
+
+std::int64_t Engine::find(std::string_view key, std::uint32_t tag) const {
   if (index_.empty()) return -1;
-  const auto tag = static_cast<std::uint32_t>(KeyHash{}(key));
   std::size_t mask = index_.size() - 1;
   for (std::size_t slot = tag & mask;; slot = (slot + 1) & mask) {
     const auto& [entry, entry_tag] = index_[slot];
@@ -222,17 +225,33 @@ void Engine::grow_index() {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> old;
   old.swap(index_);
   index_.assign(old.empty() ? 1024 : old.size() * 2, {0, 0});
+  occupied_.assign(index_.size() / 64, 0);
   std::size_t mask = index_.size() - 1;
   for (const auto& [entry, tag] : old) {
     if (entry == 0) continue;
     std::size_t slot = tag & mask;  // the tag holds the bits the slot is taken from
     while (index_[slot].first != 0) slot = (slot + 1) & mask;
     index_[slot] = {entry, tag};
+    occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
   }
 }
 
 std::uint32_t Engine::intern(std::string_view key) {
-  if (std::int64_t found = find(key); found >= 0) return static_cast<std::uint32_t>(found);
+  const auto tag = static_cast<std::uint32_t>(KeyHash{}(key));
+  // The index of a long stream is too large for the cache, and most look-ups would miss it: the
+  // invocations open now (interleaved, they take turns) are found in `recent_`, and a key never
+  // seen usually starts at an empty slot, which `occupied_` (a bit a slot) tells without the index.
+  auto& recent = recent_[(tag >> 16) % recent_.size()];
+  if (recent.first != 0 && recent.second == tag && keys_[recent.first - 1] == key) {
+    return recent.first - 1;
+  }
+  const std::size_t first = index_.empty() ? 0 : tag & (index_.size() - 1);
+  if (!index_.empty() && (occupied_[first / 64] >> (first % 64) & 1) != 0) {
+    if (std::int64_t found = find(key, tag); found >= 0) {
+      recent = {static_cast<std::uint32_t>(found) + 1, tag};
+      return static_cast<std::uint32_t>(found);
+    }
+  }
   if (keys_.size() >= options_.limits.max_open_invocations) {
     throw InputError("more than " + std::to_string(options_.limits.max_open_invocations) +
                      " invocations (Limits::max_open_invocations)");
@@ -251,11 +270,12 @@ std::uint32_t Engine::intern(std::string_view key) {
   keys_.emplace_back(bytes, key.size());
   // Keep the index at most half full.
   if ((keys_.size()) * 2 > index_.size()) grow_index();
-  const auto tag = static_cast<std::uint32_t>(KeyHash{}(key));
   std::size_t mask = index_.size() - 1;
   std::size_t slot = tag & mask;
   while (index_[slot].first != 0) slot = (slot + 1) & mask;
   index_[slot] = {index + 1, tag};
+  occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
+  recent = {index + 1, tag};
   Invocation& invocation = invocations_.emplace_back();
   invocation.next_sequence = plan_.invocation.sequence_start;
   return index;

@@ -175,6 +175,8 @@ class Engine {
   std::string where(const EventRecord& record) const;
   /// The invocation with this key, or -1.
   std::int64_t find(std::string_view key) const;
+  /// The same, given the low 32 bits of the key's hash.
+  std::int64_t find(std::string_view key, std::uint32_t tag) const;
   void grow_index();
   bool ended(const Invocation& invocation, int flow) const;
   void set_ended(Invocation& invocation, int flow, bool value);
@@ -195,6 +197,10 @@ class Engine {
   /// 32 bits, which the slot is taken from, so growing never reads a key again (past 2^32 slots,
   /// a billion invocations, the slots above are reached by probing only: slower, still exact).
   std::vector<std::pair<std::uint32_t, std::uint32_t>> index_;
+  /// A bit per index slot: set when the slot holds an invocation.
+  std::vector<std::uint64_t> occupied_;
+  /// The invocations found last, direct-mapped by hash bits: (index + 1, tag), 0 when empty.
+  std::array<std::pair<std::uint32_t, std::uint32_t>, 64> recent_{};
   struct KeyHash {
     using is_transparent = void;
     std::size_t operator()(std::string_view text) const noexcept { return text_hash(text); }
