@@ -164,19 +164,22 @@ TEST(RecordingObserver, MayCallTheClientsConstMembers) {
             "B closed=0 next=3 size=1 refused=0\n");
 }
 
-TEST(RecordingObserver, SeesOneClientsEventsInSequenceOrderFromManyThreads) {
-  // The suite recorder relies on it: a sequence that does not increase means a new invocation.
-  struct Ordered final : RecordingObserver {
-    void recorded(const RecordingClient& client, const Event& event) override {
-      const auto sequence = event.properties.at("sequence").get<std::uint64_t>();
-      if (sequence != ++last) ++out_of_order;
-      if (client.size() + 1 != sequence) ++out_of_order;  // stored before the next is observed
-    }
-    std::uint64_t last = 0;  // one call at a time per client: no lock needed
-    int out_of_order = 0;
-  } observer;
-  RecordingObserver* previous = set_recording_observer(&observer);
-  RecordingClient client;
+// Counts deliveries that break sequence order; throws on every even sequence when asked.
+struct OrderChecking final : RecordingObserver {
+  explicit OrderChecking(bool throw_on_even = false) : throw_on_even(throw_on_even) {}
+  void recorded(const RecordingClient& client, const Event& event) override {
+    const auto sequence = event.properties.at("sequence").get<std::uint64_t>();
+    if (sequence != ++last) ++out_of_order;
+    if (client.size() + 1 != sequence) ++out_of_order;  // stored before the next is observed
+    if (throw_on_even && sequence % 2 == 0) throw std::runtime_error("even");
+  }
+  bool throw_on_even;
+  std::uint64_t last = 0;  // one call at a time per client: no lock needed
+  int out_of_order = 0;
+};
+
+// Four threads track 250 events each through one client.
+void track_from_four_threads(RecordingClient& client) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
@@ -184,6 +187,14 @@ TEST(RecordingObserver, SeesOneClientsEventsInSequenceOrderFromManyThreads) {
     });
   }
   for (auto& thread : threads) thread.join();
+}
+
+TEST(RecordingObserver, SeesOneClientsEventsInSequenceOrderFromManyThreads) {
+  // The suite recorder relies on it: a sequence that does not increase means a new invocation.
+  OrderChecking observer;
+  RecordingObserver* previous = set_recording_observer(&observer);
+  RecordingClient client;
+  track_from_four_threads(client);
   set_recording_observer(previous);
   EXPECT_EQ(observer.last, 1000u);
   EXPECT_EQ(observer.out_of_order, 0);
@@ -318,27 +329,11 @@ TEST(RecordingObserver, AThrowingObserverAndAThrowingForwardTargetAreReportedOnA
 TEST(RecordingObserver, AThrowingObserverKeepsOneClientsEventsInSequenceOrderFromManyThreads) {
   // Every other call throws: deliveries must still come one at a time, in sequence order, and
   // none may be lost or wait for ever behind a delivery that ended in an exception.
-  struct ThrowingOnEven final : RecordingObserver {
-    void recorded(const RecordingClient& client, const Event& event) override {
-      const auto sequence = event.properties.at("sequence").get<std::uint64_t>();
-      if (sequence != ++last) ++out_of_order;
-      if (client.size() + 1 != sequence) ++out_of_order;  // stored before the next is observed
-      if (sequence % 2 == 0) throw std::runtime_error("even");
-    }
-    std::uint64_t last = 0;  // one call at a time per client: no lock needed
-    int out_of_order = 0;
-  };
-  static ThrowingOnEven observer;  // static: a deadlocked thread must never see it destroyed
+  static OrderChecking observer(true);  // static: a deadlocked thread must never see it destroyed
   expect_finishes_within(std::chrono::seconds(60), [] {
     RecordingObserver* previous = set_recording_observer(&observer);
     RecordingClient client;
-    std::vector<std::thread> threads;
-    for (int t = 0; t < 4; ++t) {
-      threads.emplace_back([&] {
-        for (int i = 0; i < 250; ++i) client.track("E");
-      });
-    }
-    for (auto& thread : threads) thread.join();
+    track_from_four_threads(client);
     set_recording_observer(previous);
     EXPECT_EQ(client.size(), 1000u);
     EXPECT_EQ(client.observer_failures(), 500u);
