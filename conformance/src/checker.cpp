@@ -238,7 +238,7 @@ struct Checker::Impl final : detail::ReaderSink {
   }
 
   Violation envelope(const detail::EventView& event, std::uint64_t line, const EventRole* role,
-                     const std::string* invocation) {
+                     const std::string_view* invocation) {
     Violation v;
     if (invocation) v.invocation = *invocation;
     if (role && role->flow >= 0) v.flow = plan.flows[static_cast<std::size_t>(role->flow)].id;
@@ -354,7 +354,7 @@ struct Checker::Impl final : detail::ReaderSink {
   // schema), or validates the whole object when the walk did not check it member by member.
   void check_schema(const Schema& schema, const ObjectSchema* walked, SchemaWalk& walk,
                     simdjson::dom::element properties, const detail::EventView& event,
-                    std::uint64_t line, const EventRole* role, const std::string* invocation,
+                    std::uint64_t line, const EventRole* role, const std::string_view* invocation,
                     std::string_view what) {
     std::vector<SchemaError>& schema_errors = walk.errors;
     if (walked != nullptr) {
@@ -391,10 +391,11 @@ struct Checker::Impl final : detail::ReaderSink {
     if (key_ok) {
       std::string_view text;
       if (value.get(text) == simdjson::SUCCESS) {
-        key.assign(text);
+        key = text;  // a view into the document, valid for this call
       } else if (value.is_number()) {
-        key.clear();
-        detail::append_canonical(value, key);
+        number_key.clear();
+        detail::append_canonical(value, number_key);
+        key = number_key;
       } else {
         key_ok = false;
       }
@@ -439,7 +440,7 @@ struct Checker::Impl final : detail::ReaderSink {
       sequence = *order;
     }
     std::uint32_t invocation = engine.intern(key);
-    const std::string& invocation_key = key;  // the same text as engine.key(invocation)
+    const std::string_view invocation_key = key;  // the same text as engine.key(invocation)
 
     // FP005: unknown events are still checked against the base properties and for personal data.
     if (role == nullptr && findings.on(Rule::fp005)) {
@@ -550,7 +551,8 @@ struct Checker::Impl final : detail::ReaderSink {
   std::uint64_t arrival = 0;
   bool has_sequence = false;
   std::int64_t sequence = 0;
-  std::string key;
+  std::string_view key;    ///< this event's invocation key: into the document or number_key
+  std::string number_key;  ///< the canonical text of a number key
   // Properties the record needs, found in one pass per event (see gather()).
   struct TerminalSlots {
     std::uint32_t step = 0, reason = 0, error_class = 0, duration = 0;

@@ -218,6 +218,19 @@ void PiiScanner::scan(simdjson::dom::element properties, std::vector<PiiFinding>
 
 void PiiScanner::scan_member(KeyRule rule, std::string_view key, simdjson::dom::element value,
                              std::vector<PiiFinding>& out) {
+  std::string_view text;
+  if (rule == KeyRule::scan && value.get(text) == simdjson::SUCCESS) {
+    // Most members: a string under a key with no rule of its own, what member() and walk() would
+    // come to through two more calls.
+    const int index = match(text);
+    if (index >= 0) {
+      const Step step{nullptr, key, 0, false};
+      std::string path;
+      render(&step, path);
+      out.push_back({std::move(path), pattern_names_[static_cast<std::size_t>(index)]});
+    }
+    return;
+  }
   member(rule, key, value, nullptr, out, false);
 }
 
