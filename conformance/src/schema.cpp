@@ -564,22 +564,18 @@ bool validate_node(const Node& start, element value, const Path& path,
 }  // namespace
 
 bool ObjectSchema::Quick::passes(element value) const {
-  if (types != 0 && !type_matches(types, value)) return false;
-  if (strings != nullptr) {
-    std::string_view text;
-    if (value.get(text) != simdjson::SUCCESS) return false;
-    bool found = false;
-    for (const std::string& candidate : *strings) {
-      if (detail::same_text(candidate, text)) {
-        found = true;
-        break;
-      }
-    }
-    if (!found) return false;
+  // A node with scalar keywords is probed whole (its type and enum included).
+  if (scalar != nullptr) {
+    return validate_node(*static_cast<const Node*>(scalar), value, Path{}, nullptr, nullptr);
   }
-  // The bounds and lengths, as validate_node() probes them (no errors kept, no memo needed).
-  return scalar == nullptr ||
-         validate_node(*static_cast<const Node*>(scalar), value, Path{}, nullptr, nullptr);
+  if (types != 0 && !type_matches(types, value)) return false;
+  if (strings == nullptr) return true;
+  std::string_view text;
+  if (value.get(text) != simdjson::SUCCESS) return false;
+  for (const std::string& candidate : *strings) {
+    if (detail::same_text(candidate, text)) return true;
+  }
+  return false;
 }
 
 namespace {
