@@ -119,6 +119,9 @@ class MatchMemo {
     mask_ = size - 1;
   }
 
+  /// How many texts it can hold (a power of two).
+  std::size_t slots() const noexcept { return mask_ + 1; }
+
   /// The remembered result for `text` (with `hash` = text_hash(text)), or null.
   const int* find(std::string_view text, std::uint64_t hash) const noexcept {
     if (!slots_ || text.size() > kMaxText) return nullptr;

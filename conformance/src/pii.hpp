@@ -40,8 +40,10 @@ struct PiiFinding {
 class PiiScanner {
  public:
   /// Uses the plan's rules, or the built-in default when the plan has no `pii`.
-  /// `cache_limit`: slots of the match memo (0: 4096); it never changes an answer.
+  /// `cache_limit`: slots of the match memo (0: 4,096); it never changes an answer.
   explicit PiiScanner(const PiiRules& rules, std::size_t cache_limit = 0);
+  /// The match memo's size in slots (docs/checker.md's memory table).
+  std::size_t memo_slots() const { return memo_.slots(); }
   ~PiiScanner();
   /// Appends every finding inside `properties` (an object).
   void scan(simdjson::dom::element properties, std::vector<PiiFinding>& out);
@@ -78,9 +80,9 @@ class PiiScanner {
   struct PatternSet;
   std::unique_ptr<PatternSet> set_;  ///< all patterns in one automaton; null when unavailable
   std::vector<int> matched_;         ///< scratch for the set's answer
-  /// text -> match()'s answer; 1,024 slots (64 KB) stay in the cache, where 4,096 did not (a
-  /// look-up that misses the cache costs more than the RE2 runs the larger table saved)
-  MatchMemo memo_{1024};
+  /// text -> match()'s answer; 4,096 slots (256 KB, set by the constructor; its tag array keeps
+  /// a first-seen text from touching a cold slot)
+  MatchMemo memo_;
   std::uint64_t deny_lengths_ = 0;   ///< length_bit() of each deny key
   std::uint64_t allow_lengths_ = 0;  ///< the same for allow keys
 };

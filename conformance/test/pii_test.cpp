@@ -87,6 +87,12 @@ TEST(Pii, CacheNeverChangesTheAnswer) {
   }
 }
 
+TEST(Pii, TheMemoHasTheSizeTheDocsGive) {
+  // docs/checker.md's memory table: 4,096 slots unless a size is asked for (a power of two).
+  EXPECT_EQ(PiiScanner(rules()).memo_slots(), 4096u);
+  EXPECT_EQ(PiiScanner(rules(), 100).memo_slots(), 128u);
+}
+
 TEST(Pii, FirstMatchingPatternInPlanOrderNamesTheFinding) {
   PiiRules several;
   several.deny_patterns = {
