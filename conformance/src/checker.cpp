@@ -294,20 +294,12 @@ struct Checker::Impl final : detail::ReaderSink {
       // A key no schema or record mentions has the quick check of an unknown name.
       const PropertyTable::Slot& quick = slot != nullptr ? *slot : table.unknown;
       if (table.base) {
-        if (quick.base_quick.usable && quick.base_quick.passes(field.value)) {
-          ObjectSchema::passed(base_walk.state, quick.base_quick);
-        } else {
-          table.base->member(base_walk.state, slot ? slot->base : nullptr, key, field.value,
-                             base_walk.errors, &pattern_memos);
-        }
+        table.base->check(base_walk.state, slot ? slot->base : nullptr, quick.base_quick, key,
+                          field.value, base_walk.errors, &pattern_memos);
       }
       if (table.own) {
-        if (quick.own_quick.usable && quick.own_quick.passes(field.value)) {
-          ObjectSchema::passed(own_walk.state, quick.own_quick);
-        } else {
-          table.own->member(own_walk.state, slot ? slot->own : nullptr, key, field.value,
-                            own_walk.errors, &pattern_memos);
-        }
+        table.own->check(own_walk.state, slot ? slot->own : nullptr, quick.own_quick, key,
+                         field.value, own_walk.errors, &pattern_memos);
       }
       if (pii_on) {
         pii.scan_member(slot ? slot->pii : pii.key_rule(key), key, field.value, pii_findings);

@@ -245,8 +245,8 @@ std::uint32_t Engine::intern(std::string_view key) {
   if (recent.first != 0 && recent.second == tag && keys_[recent.first - 1] == key) {
     return recent.first - 1;
   }
-  const std::size_t first = index_.empty() ? 0 : tag & (index_.size() - 1);
-  if (!index_.empty() && (occupied_[first / 64] >> (first % 64) & 1) != 0) {
+  if (const std::size_t first = tag & (index_.size() - 1);
+      !index_.empty() && (occupied_[first / 64] >> (first % 64) & 1) != 0) {
     if (std::int64_t found = find(key, tag); found >= 0) {
       recent = {static_cast<std::uint32_t>(found) + 1, tag};
       return static_cast<std::uint32_t>(found);

@@ -144,19 +144,20 @@ void PiiScanner::render(const Step* step, std::string& out) {
   }
 }
 
+void PiiScanner::scan_text(std::string_view text, const Step* at, std::vector<PiiFinding>& out) {
+  const int index = match(text);
+  if (index < 0) return;
+  std::string path;
+  render(at, path);
+  out.push_back({std::move(path), pattern_names_[static_cast<std::size_t>(index)]});
+}
+
 void PiiScanner::walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out,
                       bool keys_only) {
   switch (value.type()) {
-    case simdjson::dom::element_type::STRING: {
-      if (keys_only) return;
-      int index = match(value.get_string().value_unsafe());
-      if (index >= 0) {
-        std::string path;
-        render(at, path);
-        out.push_back({std::move(path), pattern_names_[static_cast<std::size_t>(index)]});
-      }
+    case simdjson::dom::element_type::STRING:
+      if (!keys_only) scan_text(value.get_string().value_unsafe(), at, out);
       return;
-    }
     case simdjson::dom::element_type::OBJECT:
       for (auto field : simdjson::dom::object(value.get_object().value_unsafe())) {
         member(key_rule(field.key), field.key, field.value, at, out, keys_only);
@@ -222,13 +223,8 @@ void PiiScanner::scan_member(KeyRule rule, std::string_view key, simdjson::dom::
   if (rule == KeyRule::scan && value.get(text) == simdjson::SUCCESS) {
     // Most members: a string under a key with no rule of its own, what member() and walk() would
     // come to through two more calls.
-    const int index = match(text);
-    if (index >= 0) {
-      const Step step{nullptr, key, 0, false};
-      std::string path;
-      render(&step, path);
-      out.push_back({std::move(path), pattern_names_[static_cast<std::size_t>(index)]});
-    }
+    const Step step{nullptr, key, 0, false};
+    scan_text(text, &step, out);
     return;
   }
   member(rule, key, value, nullptr, out, false);

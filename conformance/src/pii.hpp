@@ -68,6 +68,8 @@ class PiiScanner {
   struct Step;
   static void render(const Step* step, std::string& out);
   /// `keys_only`: inside an allowed key, where only denied keys are looked for.
+  /// A string value at `at`: a finding when a deny pattern matches it.
+  void scan_text(std::string_view text, const Step* at, std::vector<PiiFinding>& out);
   void walk(simdjson::dom::element value, const Step* at, std::vector<PiiFinding>& out,
             bool keys_only);
   void member(KeyRule rule, std::string_view key, simdjson::dom::element value, const Step* at,

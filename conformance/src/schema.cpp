@@ -321,6 +321,16 @@ struct Node {
   }
 };
 
+// Whether a value is a string and one of `candidates` (an `enum` of strings).
+bool one_of_strings(const std::vector<std::string>& candidates, element value) {
+  std::string_view text;
+  if (value.get(text) != simdjson::SUCCESS) return false;
+  for (const std::string& candidate : candidates) {
+    if (detail::same_text(candidate, text)) return true;
+  }
+  return false;
+}
+
 // Appends an error when `errors` is set; anyOf probes alternatives with a null sink.
 void fail(std::vector<SchemaError>* errors, const Path& path, std::string message) {
   if (errors != nullptr) errors->push_back({path.render(), std::move(message)});
@@ -334,13 +344,7 @@ bool validate_node(const Node& node, element value, const Path& path,
 bool validate_member(const Node& node, ObjectSchema::State& state, const PropertyEntry* entry,
                      std::string_view key, element value, const Path& path,
                      std::vector<SchemaError>* errors, PatternMemos* memos) {
-  if (entry != nullptr && entry->required_slot >= 0 && entry->required_slot < 64) {
-    const std::uint64_t bit = std::uint64_t{1} << entry->required_slot;
-    if (!(state.required_seen & bit)) {
-      state.required_seen |= bit;
-      ++state.seen;
-    }
-  }
+  if (entry != nullptr) ObjectSchema::seen_required(state, entry->required_slot);
   if (entry != nullptr && entry->schema != nullptr) {
     const Path child{&path, key};
     return validate_node(*entry->schema, value, child, errors, memos);
@@ -415,17 +419,10 @@ bool validate_node(const Node& start, element value, const Path& path,
   };
 
   if (node.enum_all_strings) {
-    bool found = false;
-    std::string_view text;
-    if (value.get(text) == simdjson::SUCCESS) {
-      for (const std::string& candidate : node.enum_strings) {
-        if (detail::same_text(candidate, text)) {
-          found = true;
-          break;
-        }
-      }
+    if (!one_of_strings(node.enum_strings, value) &&
+        failed(show(value) + " is not one of " + node.enum_text)) {
+      return false;
     }
-    if (!found && failed(show(value) + " is not one of " + node.enum_text)) return false;
   } else if (node.enum_values) {
     bool found = false;
     for (const auto& candidate : *node.enum_values) {
@@ -569,13 +566,7 @@ bool ObjectSchema::Quick::passes(element value) const {
     return validate_node(*static_cast<const Node*>(scalar), value, Path{}, nullptr, nullptr);
   }
   if (types != 0 && !type_matches(types, value)) return false;
-  if (strings == nullptr) return true;
-  std::string_view text;
-  if (value.get(text) != simdjson::SUCCESS) return false;
-  for (const std::string& candidate : *strings) {
-    if (detail::same_text(candidate, text)) return true;
-  }
-  return false;
+  return strings == nullptr || one_of_strings(*strings, value);
 }
 
 namespace {

@@ -76,13 +76,28 @@ class ObjectSchema {
                       std::vector<SchemaError>& errors, PatternMemos* memos) const = 0;
   /// The quick form of find(key)'s check, when it has one.
   virtual Quick quick(Entry entry) const = 0;
-  /// What member() records of a value that passed its quick check.
-  static void passed(State& state, const Quick& quick) {
-    if (quick.required_slot < 0 || quick.required_slot >= 64) return;
-    const std::uint64_t bit = std::uint64_t{1} << quick.required_slot;
+  /// Records that the name with `required` bit `required_slot` (-1: none) was seen, as member()
+  /// does for every member.
+  static void seen_required(State& state, int required_slot) {
+    if (required_slot < 0 || required_slot >= 64) return;
+    const std::uint64_t bit = std::uint64_t{1} << required_slot;
     if (!(state.required_seen & bit)) {
       state.required_seen |= bit;
       ++state.seen;
+    }
+  }
+  /// What member() records of a value that passed its quick check.
+  static void passed(State& state, const Quick& quick) {
+    seen_required(state, quick.required_slot);
+  }
+  /// member(), with `quick` (quick(entry), kept by the caller) tried first.
+  void check(State& state, Entry entry, const Quick& quick, std::string_view key,
+             simdjson::dom::element value, std::vector<SchemaError>& errors,
+             PatternMemos* memos) const {
+    if (quick.usable && quick.passes(value)) {
+      passed(state, quick);
+    } else {
+      member(state, entry, key, value, errors, memos);
     }
   }
   /// The `required` check; returns the answer for the whole object.

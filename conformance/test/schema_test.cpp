@@ -368,8 +368,8 @@ namespace flowproof::conformance {
 namespace {
 
 // Walks an object's members through Schema::object_schema() the way the event path does. With
-// `quick_passes`, each member's quick check comes first, as in the checker's walk: a value that
-// passes is recorded with passed() (and counted), any other goes to member().
+// `quick_passes`, through check(), as the checker's walk does: each member's quick check first
+// (a pass is counted), member() for any other value.
 bool walk_members(const ObjectSchema& members, const std::string& value,
                   std::vector<SchemaError>& errors, int* quick_passes = nullptr) {
   simdjson::dom::parser parser;
@@ -379,15 +379,13 @@ bool walk_members(const ObjectSchema& members, const std::string& value,
   PatternMemos memos;
   for (auto field : object) {
     const ObjectSchema::Entry entry = members.find(field.key);
-    if (quick_passes != nullptr) {
-      const ObjectSchema::Quick quick = members.quick(entry);
-      if (quick.usable && quick.passes(field.value)) {
-        ObjectSchema::passed(state, quick);
-        ++*quick_passes;
-        continue;
-      }
+    if (quick_passes == nullptr) {
+      members.member(state, entry, field.key, field.value, errors, &memos);
+      continue;
     }
-    members.member(state, entry, field.key, field.value, errors, &memos);
+    const ObjectSchema::Quick quick = members.quick(entry);
+    if (quick.usable && quick.passes(field.value)) ++*quick_passes;
+    members.check(state, entry, quick, field.key, field.value, errors, &memos);
   }
   return members.finish(state, object, errors);
 }
