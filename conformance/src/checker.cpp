@@ -168,6 +168,59 @@ struct Checker::Impl final : detail::ReaderSink {
     }
   };
 
+  // The plan's event roles by name, each with its PropertyTable once built: one look-up per event
+  // in a small open-addressing table (Plan::find_event's unordered_map hashes with std::hash and
+  // divides by a prime). Built from the plan when the checker is made; a name it does not hold is
+  // an event the plan does not declare.
+  struct RoleIndex {
+    struct Slot {
+      std::uint64_t hash = 0;
+      std::string_view name;            ///< into the plan
+      const EventRole* role = nullptr;  ///< null: the slot is free
+      PropertyTable* table = nullptr;   ///< the role's table, once table_for() built it
+    };
+    std::vector<Slot> slots;
+    std::uint64_t mask = 0;
+
+    explicit RoleIndex(const Plan& plan) {
+      std::vector<std::string_view> names;
+      for (const Flow& flow : plan.flows) {
+        names.push_back(flow.started.name);
+        for (const auto* terminal : {&flow.completed, &flow.aborted, &flow.failed}) {
+          if (*terminal) names.push_back((*terminal)->name);
+        }
+        for (const EventDeclaration& event : flow.events) names.push_back(event.name);
+      }
+      for (const EventDeclaration& event : plan.events) names.push_back(event.name);
+      std::size_t size = 16;
+      while (size < 2 * names.size()) size *= 2;
+      slots.assign(size, Slot{});
+      mask = size - 1;
+      for (std::string_view name : names) {
+        const EventRole* role = plan.find_event(name);  // the one find_event gives, always
+        if (role == nullptr) continue;
+        const std::uint64_t hash = detail::text_hash(name);
+        for (std::uint64_t i = hash;; ++i) {
+          Slot& slot = slots[i & mask];
+          if (slot.role == nullptr) {
+            slot = Slot{hash, name, role, nullptr};
+            break;
+          }
+          if (slot.hash == hash && slot.name == name) break;  // declared twice: the first holds
+        }
+      }
+    }
+
+    Slot* find(std::string_view name) {
+      const std::uint64_t hash = detail::text_hash(name);
+      for (std::uint64_t i = hash;; ++i) {
+        Slot& slot = slots[i & mask];
+        if (slot.role == nullptr) return nullptr;
+        if (slot.hash == hash && detail::same_text(slot.name, name)) return &slot;
+      }
+    }
+  };
+
   Impl(const Plan& plan_in, CheckOptions options_in)
       : plan(plan_in),
         options(std::move(options_in)),
@@ -178,7 +231,8 @@ struct Checker::Impl final : detail::ReaderSink {
         key_pointer(plan.invocation.key),
         timestamp_pointer(plan.invocation.timestamp),
         started_at(std::chrono::steady_clock::now()),
-        last_progress(started_at) {
+        last_progress(started_at),
+        roles(plan) {
     if (plan.invocation.order) order_pointer = detail::CompiledPointer(*plan.invocation.order);
     if (const std::string* name = key_pointer.property_key()) key_slot = want(*name);
     if (order_pointer) {
@@ -275,7 +329,7 @@ struct Checker::Impl final : detail::ReaderSink {
   // schemas when they are plain object schemas (Schema::object_schema), and the personal-data scan.
   // Each member's key is looked up once, in the role's PropertyTable, which it returns. What the
   // walk finds is reported afterwards, in the order the rules are checked.
-  const PropertyTable& walk_properties(const detail::EventView& event, const EventRole* role) {
+  const PropertyTable& walk_properties(const detail::EventView& event, RoleIndex::Slot* role) {
     std::fill(wanted_found.begin(), wanted_found.end(), 0);
     const PropertyTable& table = table_for(role);
     base_walk.start();
@@ -308,23 +362,21 @@ struct Checker::Impl final : detail::ReaderSink {
     return table;
   }
 
-  // The walk's look-up table for an event role (null: an event the plan does not declare), built
-  // the first time the role is seen.
-  const PropertyTable& table_for(const EventRole* role) {
-    if (role == last_role && last_table != nullptr) return *last_table;
-    auto [it, added] = tables.try_emplace(role);
-    if (added) {
-      const bool schemas = findings.on(Rule::fp006);
-      it->second.build(
-          schemas && plan.base_properties ? plan.base_properties->object_schema() : nullptr,
-          schemas && role && role->declaration && role->declaration->schema
-              ? role->declaration->schema->object_schema()
-              : nullptr,
-          wanted_names, pii);
-    }
-    last_role = role;
-    last_table = &it->second;
-    return it->second;
+  // The walk's look-up table for an event role (`slot`: the role's place in `roles`, null for an
+  // event the plan does not declare), built the first time the role is seen.
+  const PropertyTable& table_for(RoleIndex::Slot* slot) {
+    PropertyTable*& cached = slot != nullptr ? slot->table : unknown_table;
+    if (cached != nullptr) return *cached;
+    const EventRole* role = slot != nullptr ? slot->role : nullptr;
+    PropertyTable& table = tables.try_emplace(role).first->second;
+    const bool schemas = findings.on(Rule::fp006);
+    table.build(schemas && plan.base_properties ? plan.base_properties->object_schema() : nullptr,
+                schemas && role && role->declaration && role->declaration->schema
+                    ? role->declaration->schema->object_schema()
+                    : nullptr,
+                wanted_names, pii);
+    cached = &table;
+    return table;
   }
 
   // A property the walk found (for a pointer that names a member of `properties`) or, for any
@@ -373,9 +425,10 @@ struct Checker::Impl final : detail::ReaderSink {
   }
 
   void on_event(const detail::EventView& event, std::uint64_t line) override {
-    const EventRole* role = plan.find_event(event.name);
+    RoleIndex::Slot* role_slot = roles.find(event.name);
+    const EventRole* role = role_slot != nullptr ? role_slot->role : nullptr;
     has_sequence = false;
-    const PropertyTable& table = walk_properties(event, role);
+    const PropertyTable& table = walk_properties(event, role_slot);
     // FP002: the invocation key (and the order value, when declared) must be there.
     simdjson::dom::element value;
     const bool key_present = find(key_pointer, key_slot, event, value);
@@ -558,9 +611,9 @@ struct Checker::Impl final : detail::ReaderSink {
   std::uint32_t key_slot = kNoSlot;           ///< the invocation key's slot, when it is a property
   std::uint32_t order_slot = kNoSlot;         ///< the same for the order value
   SchemaWalk base_walk, own_walk;
+  RoleIndex roles;
   std::unordered_map<const EventRole*, PropertyTable> tables;  ///< never moves its values
-  const EventRole* last_role = nullptr;
-  const PropertyTable* last_table = nullptr;
+  PropertyTable* unknown_table = nullptr;  ///< the table of events the plan does not declare
   PatternMemos pattern_memos;
   std::vector<detail::PiiFinding> pii_findings;
   simdjson::dom::parser empty_parser;
