@@ -4,6 +4,7 @@
 
 #include <re2/re2.h>
 
+#include <cstring>
 #include <limits>
 
 namespace flowproof::conformance {
@@ -40,6 +41,52 @@ bool is_meta(char c) {
 }
 
 bool printable(char c) { return c >= 0x20 && c < 0x7f; }
+
+bool in_set(const SimplePattern::Atom& atom, unsigned char byte) {
+  return byte < 128 && (atom.set[byte >> 6] & (1ull << (byte & 63))) != 0;
+}
+
+// The atom's set as ranges, when there are few enough of them.
+void find_ranges(SimplePattern::Atom& atom) {
+  atom.range_count = 0;
+  std::size_t count = 0;
+  for (unsigned c = 0; c < 128;) {
+    if (!in_set(atom, static_cast<unsigned char>(c))) {
+      ++c;
+      continue;
+    }
+    unsigned end = c;
+    while (end + 1 < 128 && in_set(atom, static_cast<unsigned char>(end + 1))) ++end;
+    if (count == SimplePattern::kMaxRanges) return;  // too many: the byte-at-a-time test
+    atom.low[count].fill(static_cast<std::uint8_t>(c));
+    atom.width[count].fill(static_cast<std::uint8_t>(end - c));
+    ++count;
+    c = end + 1;
+  }
+  atom.range_count = static_cast<std::uint8_t>(count);
+}
+
+#if defined(__GNUC__)
+// GCC's and Clang's portable vectors: SSE2 on x86-64, NEON on ARM, plain code elsewhere.
+using Bytes16 = std::uint8_t __attribute__((vector_size(16)));
+
+// Whether the 16 bytes at `text` are all in the atom's ranges. A byte is in [low, low + width]
+// exactly when byte - low (wrapping) is at most width; a byte >= 128 is in none, as every range
+// ends below 128.
+bool sixteen_in_ranges(const SimplePattern::Atom& atom, const char* text) {
+  Bytes16 bytes, low, width;
+  std::memcpy(&bytes, text, sizeof bytes);
+  Bytes16 inside = {};
+  for (std::size_t r = 0; r < atom.range_count; ++r) {
+    std::memcpy(&low, atom.low[r].data(), sizeof low);
+    std::memcpy(&width, atom.width[r].data(), sizeof width);
+    inside |= reinterpret_cast<Bytes16>((bytes - low) <= width);
+  }
+  std::uint64_t halves[2];
+  std::memcpy(halves, &inside, sizeof halves);
+  return (halves[0] & halves[1]) == ~std::uint64_t{0};
+}
+#endif
 
 // An escape at text[pos] ('\\' already consumed): \d, \w, \s or escaped punctuation into `atom`.
 bool read_escape(std::string_view text, std::size_t& pos, SimplePattern::Atom& atom) {
@@ -188,9 +235,26 @@ std::optional<SimplePattern> SimplePattern::parse(std::string_view text) {
     } else {
       pattern.fixed_size += atom.min;
     }
+    find_ranges(atom);
     pattern.atoms.push_back(atom);
   }
   return pattern;
+}
+
+bool SimplePattern::run_matches(const Atom& atom, const char* text, std::size_t count) {
+#if defined(__GNUC__)
+  if (count >= 16 && atom.range_count > 0) {
+    // 16 bytes at a time; the last 16 overlap those before them, all in the run.
+    for (std::size_t at = 0; at + 16 < count; at += 16) {
+      if (!sixteen_in_ranges(atom, text + at)) return false;
+    }
+    return sixteen_in_ranges(atom, text + count - 16);
+  }
+#endif
+  for (std::size_t k = 0; k < count; ++k) {
+    if (!in_set(atom, static_cast<unsigned char>(text[k]))) return false;
+  }
+  return true;
 }
 
 bool SimplePattern::matches(std::string_view text) const {
@@ -210,10 +274,8 @@ bool SimplePattern::matches(std::string_view text) const {
   for (std::size_t i = 0; i < atoms.size(); ++i) {
     const Atom& atom = atoms[i];
     const std::size_t count = static_cast<int>(i) == variable ? variable_size : atom.min;
-    for (std::size_t k = 0; k < count; ++k, ++pos) {
-      const auto byte = static_cast<unsigned char>(text[pos]);
-      if (byte >= 128 || (atom.set[byte >> 6] & (1ull << (byte & 63))) == 0) return false;
-    }
+    if (!run_matches(atom, text.data() + pos, count)) return false;
+    pos += count;
   }
   return true;
 }

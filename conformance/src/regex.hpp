@@ -23,9 +23,15 @@ namespace flowproof::conformance {
 /// byte is in its atom's set, so a match is one pass with no backtracking. Anything else
 /// (alternation, groups, `.`, negated classes, lazy quantifiers, other escapes) is left to RE2.
 struct SimplePattern {
+  /// Up to this many ranges of bytes make an atom's set for the 16-bytes-at-a-time test.
+  static constexpr std::size_t kMaxRanges = 4;
   struct Atom {
     std::array<std::uint64_t, 2> set{};  ///< ASCII bytes, bit per byte
     std::uint32_t min = 1, max = 1;      ///< max is UINT32_MAX when unbounded
+    /// The set as ranges [low, low + width], when it is kMaxRanges or fewer (else range_count is
+    /// 0); each byte repeated 16 times, ready for a 16-byte load.
+    std::array<std::array<std::uint8_t, 16>, kMaxRanges> low{}, width{};
+    std::uint8_t range_count = 0;
   };
   std::vector<Atom> atoms;
   int variable = -1;             ///< the atom of variable count, or -1
@@ -37,6 +43,9 @@ struct SimplePattern {
   static std::optional<SimplePattern> parse(std::string_view pattern);
   /// Whether the whole text matches (the anchors are not consulted).
   bool matches(std::string_view text) const;
+  /// Whether `count` bytes from `text` are all in the atom's set (a run of 16 or more bytes is
+  /// tested 16 at a time when the set is a few ranges); public for the tests.
+  static bool run_matches(const Atom& atom, const char* text, std::size_t count);
 };
 
 class Regex {

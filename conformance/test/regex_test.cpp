@@ -161,5 +161,75 @@ TEST(SimplePattern, AgreesWithRe2OnGeneratedExpressionsAndTexts) {
   EXPECT_GT(simple_matches, 1000);  // not only refusals
 }
 
+// Runs of 16 bytes and more are tested 16 at a time (the last 16 overlapping); a byte outside the
+// set must be found at every position of every block, for sets of ranges and for sets of too many
+// ranges for that test.
+TEST(SimplePattern, LongRunsFindABadByteAtEveryPosition) {
+  struct Case {
+    const char* pattern;
+    const char* good;  // bytes in the set
+    bool ranges;       // whether the set is few enough ranges for the 16-byte test
+  };
+  for (const Case& c : {Case{"^[0-9a-f-]+$", "0a9f-", true}, Case{"^[a-z_]+$", "az_q", true},
+                        Case{"^\\d+$", "0123456789", true}, Case{"^[\\s]+$", " \t\r\n", true},
+                        Case{"^[A-Za-z0-9_.:<>-]+$", "Az9_.:<>-", false}}) {
+    const std::string pattern = c.pattern;
+    auto simple = SimplePattern::parse(pattern);
+    ASSERT_TRUE(simple.has_value()) << pattern;
+    ASSERT_EQ(simple->atoms[0].range_count > 0, c.ranges) << pattern;
+    auto regex = Regex::compile(pattern, nullptr);
+    ASSERT_NE(regex, nullptr) << pattern;
+    ASSERT_TRUE(regex->simple_full()) << pattern;
+    const std::string good = c.good;
+    for (std::size_t size = 1; size <= 70; ++size) {
+      std::string text;
+      for (std::size_t i = 0; i < size; ++i) text += good[i % good.size()];
+      ASSERT_TRUE(regex->full_match(text)) << pattern << " on " << size << " bytes";
+      for (std::size_t at = 0; at < size; ++at) {
+        for (const char bad : {'\x80', '\xC3', '~', '!', '\0'}) {
+          std::string broken = text;
+          broken[at] = bad;
+          ASSERT_EQ(regex->full_match(broken), regex->full_match_with_re2(broken))
+              << pattern << " with a bad byte at " << at << " of " << size;
+          ASSERT_FALSE(regex->full_match(broken)) << pattern << " at " << at << " of " << size;
+        }
+      }
+    }
+  }
+}
+
+// Long texts against RE2, for expressions whose atoms take long runs.
+TEST(SimplePattern, AgreesWithRe2OnLongTexts) {
+  const std::vector<std::string> patterns = {
+      "^[0-9a-f-]{36}$", "^x[a-c]{20,}y$", "^[a-c]{16}$",           "^\\d{3}[a-z_]*\\.\\w{17}$",
+      "^[%--]{16,40}$",  "^[\\s]+$",       "^[a-cx-z0-3A-C_]{18,}$"};
+  const std::vector<std::string> pieces = {"a", "b", "c", "x", "y", "0", "3",  "9",        "f",
+                                           "-", "_", ".", " ", "%", "A", "\t", "\xC3\xA9", "\x7f"};
+  std::mt19937 random(7);
+  auto pick = [&] {
+    return pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
+  };
+  int matches = 0;
+  for (const std::string& pattern : patterns) {
+    auto regex = Regex::compile(pattern, nullptr);
+    ASSERT_NE(regex, nullptr) << pattern;
+    ASSERT_TRUE(regex->simple_full()) << pattern;
+    for (int t = 0; t < 4000; ++t) {
+      // Mostly texts of one piece repeated (long runs that may match), some of mixed pieces.
+      std::string text;
+      const int size = std::uniform_int_distribution<int>(0, 60)(random);
+      const std::string one = pick();
+      const bool mixed = t % 4 == 0;
+      for (int i = 0; i < size; ++i) text += mixed ? pick() : one;
+      if (t % 3 == 0 && !text.empty()) text[0] = 'x';
+      if (t % 5 == 0 && !text.empty()) text.back() = 'y';
+      ASSERT_EQ(regex->full_match(text), regex->full_match_with_re2(text))
+          << "/" << pattern << "/ on \"" << text << "\"";
+      matches += regex->full_match(text);
+    }
+  }
+  EXPECT_GT(matches, 500);  // not only refusals
+}
+
 }  // namespace
 }  // namespace flowproof::conformance
