@@ -80,6 +80,11 @@ PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit)
          static_cast<int>(i);
   }
   if (ok && set->set.Compile()) set_ = std::move(set);
+  if (!patterns_.empty()) {
+    shortest_ = shortest_match(patterns_.front()->pattern());
+    for (const auto& regex : patterns_)
+      shortest_ = std::min(shortest_, shortest_match(regex->pattern()));
+  }
   for (const auto& key : deny_keys_) deny_lengths_ |= length_bit(key.size());
   for (const auto& key : allow_keys_) allow_lengths_ |= length_bit(key.size());
 }
@@ -94,7 +99,8 @@ bool PiiScanner::key_allowed(std::string_view key) const {
 }
 
 int PiiScanner::match(std::string_view text) {
-  if (patterns_.empty()) return -1;
+  // Too short for any pattern (most property values are short words): no memo, no automaton.
+  if (patterns_.empty() || text.size() < shortest_) return -1;
   const std::uint64_t hash = text_hash(text);
   if (const int* known = memo_.find(text, hash)) return *known;
   int result = match_uncached(text);

@@ -4,8 +4,11 @@
 
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <limits>
+#include <string>
 
 namespace flowproof::conformance {
 
@@ -278,6 +281,215 @@ bool SimplePattern::matches(std::string_view text) const {
     pos += count;
   }
   return true;
+}
+
+namespace {
+
+// The reading behind shortest_match(): a recursive descent over RE2's syntax that yields, for each
+// part, the fewest bytes a match of it takes, or nullopt where it gives up.
+class ShortestMatch {
+ public:
+  explicit ShortestMatch(std::string_view pattern) : p_(pattern) {}
+
+  std::optional<std::size_t> run() {
+    auto size = alternation();
+    if (!size || pos_ != p_.size()) return std::nullopt;
+    return size;
+  }
+
+ private:
+  // Sizes are capped, so no pattern can overflow them (RE2 bounds repetitions at 1000).
+  static constexpr std::size_t kCap = std::size_t{1} << 30;
+
+  bool at(char c) const { return pos_ < p_.size() && p_[pos_] == c; }
+
+  std::optional<std::size_t> alternation() {
+    auto best = concatenation();
+    while (best && at('|')) {
+      ++pos_;
+      auto next = concatenation();
+      if (!next) return std::nullopt;
+      best = std::min(*best, *next);
+    }
+    return best;
+  }
+
+  std::optional<std::size_t> concatenation() {
+    std::size_t total = 0;
+    while (pos_ < p_.size() && !at('|') && !at(')')) {
+      auto size = atom();
+      if (!size) return std::nullopt;
+      std::size_t part = *size;
+      // Repetitions may follow one another (RE2 reads "a{3}{2}" as (a{3}){2}).
+      while (pos_ < p_.size() && (at('*') || at('+') || at('?') || at('{'))) {
+        auto times = quantifier();
+        if (!times) return std::nullopt;
+        part = std::min(part * *times, kCap);
+      }
+      total = std::min(total + part, kCap);
+    }
+    return total;
+  }
+
+  // The fewest repetitions a quantifier allows; nullopt for a '{' that is not exactly {n}, {n,}
+  // or {n,m} (RE2 reads some such as literal text, e.g. a count with a leading zero).
+  std::optional<std::size_t> quantifier() {
+    std::size_t times = 0;
+    const char c = p_[pos_++];
+    if (c == '+') {
+      times = 1;
+    } else if (c == '{') {
+      auto count = [&]() -> std::optional<std::size_t> {
+        const std::size_t start = pos_;
+        while (pos_ < p_.size() && p_[pos_] >= '0' && p_[pos_] <= '9') ++pos_;
+        const std::size_t digits = pos_ - start;
+        if (digits == 0 || digits > 4 || (digits > 1 && p_[start] == '0')) return std::nullopt;
+        return static_cast<std::size_t>(std::stoul(std::string(p_.substr(start, digits))));
+      };
+      auto low = count();
+      if (!low) return std::nullopt;
+      if (at(',')) {
+        ++pos_;
+        if (!at('}') && !count()) return std::nullopt;
+      }
+      if (!at('}')) return std::nullopt;
+      ++pos_;
+      times = *low;
+    }                     // '*' and '?': none
+    if (at('?')) ++pos_;  // lazy: the same fewest
+    return times;
+  }
+
+  std::optional<std::size_t> atom() {
+    const auto c = static_cast<unsigned char>(p_[pos_]);
+    switch (c) {
+      case '(':
+        return group();
+      case '[':
+        return character_class();
+      case '\\':
+        return escape();
+      case '^':
+      case '$':
+        ++pos_;
+        return 0;
+      case '.':
+        ++pos_;
+        return 1;
+      case '*':
+      case '+':
+      case '?':
+      case '{':
+        return std::nullopt;  // RE2 refuses most of these, and reads some as literals: no bound
+      default:
+        // One character: its lead byte and any continuation bytes (under (?i) a character may
+        // match a shorter one, so it counts as one byte whatever its own size).
+        ++pos_;
+        while (pos_ < p_.size() && (static_cast<unsigned char>(p_[pos_]) & 0xC0) == 0x80) ++pos_;
+        return 1;
+    }
+  }
+
+  std::optional<std::size_t> group() {
+    ++pos_;  // '('
+    if (at('?')) {
+      ++pos_;
+      if (at('P') || at('<')) {  // a named group: (?P<name>...) or (?<name>...)
+        const std::size_t close = p_.find('>', pos_);
+        if (close == std::string_view::npos) return std::nullopt;
+        pos_ = close + 1;
+      } else {
+        // Flags: (?flags) sets them and matches nothing; (?flags:...) is a group.
+        while (pos_ < p_.size() &&
+               std::string_view("imsU-").find(p_[pos_]) != std::string_view::npos)
+          ++pos_;
+        if (at(')')) {
+          ++pos_;
+          return 0;
+        }
+        if (!at(':')) return std::nullopt;
+        ++pos_;
+      }
+    }
+    auto inner = alternation();
+    if (!inner || !at(')')) return std::nullopt;
+    ++pos_;
+    return inner;
+  }
+
+  std::optional<std::size_t> character_class() {
+    ++pos_;  // '['
+    if (at('^')) ++pos_;
+    if (at(']')) ++pos_;  // a ']' first is a member
+    while (pos_ < p_.size() && !at(']')) {
+      if (at('\\')) {
+        pos_ += 2;
+      } else if (at('[') && pos_ + 1 < p_.size() && p_[pos_ + 1] == ':') {
+        const std::size_t close = p_.find(":]", pos_ + 2);
+        if (close == std::string_view::npos) return std::nullopt;
+        pos_ = close + 2;
+      } else {
+        ++pos_;
+      }
+    }
+    if (!at(']')) return std::nullopt;
+    ++pos_;
+    return 1;  // any class matches one character
+  }
+
+  std::optional<std::size_t> escape() {
+    ++pos_;  // '\\'
+    if (pos_ >= p_.size()) return std::nullopt;
+    const char c = p_[pos_++];
+    switch (c) {
+      case 'b':
+      case 'B':
+      case 'A':
+      case 'z':
+        return 0;
+      case 'd':
+      case 'D':
+      case 'w':
+      case 'W':
+      case 's':
+      case 'S':
+      case 'C':
+      case 'a':
+      case 'f':
+      case 't':
+      case 'n':
+      case 'r':
+      case 'v':
+        return 1;
+      case 'p':
+      case 'P':
+      case 'x':
+        if (at('{')) {
+          const std::size_t close = p_.find('}', pos_);
+          if (close == std::string_view::npos) return std::nullopt;
+          pos_ = close + 1;
+        } else {
+          pos_ += c == 'x' ? 2 : 1;
+        }
+        return 1;
+      default:
+        // Escaped punctuation is that character; anything else (\Q, octal, ...) gives up.
+        if (static_cast<unsigned char>(c) < 0x80 && std::ispunct(static_cast<unsigned char>(c)))
+          return 1;
+        return std::nullopt;
+    }
+  }
+
+  std::string_view p_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+std::size_t shortest_match(std::string_view pattern) {
+  // \Q...\E quotes any bytes, ']' and '|' among them: not taken apart.
+  if (pattern.find("\\Q") != std::string_view::npos) return 0;
+  return ShortestMatch(pattern).run().value_or(0);
 }
 
 std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::string* error) {

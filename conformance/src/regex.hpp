@@ -48,6 +48,13 @@ struct SimplePattern {
   static bool run_matches(const Atom& atom, const char* text, std::size_t count);
 };
 
+/// A lower bound on the bytes of any text in which the RE2 expression `pattern` finds a match (a
+/// text shorter than it cannot match, even partly): each character takes at least one byte, an
+/// assertion (`^`, `$`, `\b`, ...) none. 0 when the expression uses something this reading does
+/// not take apart (`\Q...\E`, octal escapes, a `{` RE2 may read as a literal): no bound is
+/// claimed then. Never more than the true minimum, which the tests hold against RE2.
+std::size_t shortest_match(std::string_view pattern);
+
 class Regex {
  public:
   /// Compiles an RE2 expression; returns null and sets *error when it is invalid.

@@ -93,6 +93,20 @@ TEST(Pii, TheMemoHasTheSizeTheDocsGive) {
   EXPECT_EQ(PiiScanner(rules(), 100).memo_slots(), 128u);
 }
 
+TEST(Pii, TextsShorterThanEveryPatternAreAnsweredWithoutMatching) {
+  // The email pattern needs 6 bytes at least, so "a@b.cd" is the shortest text it finds.
+  PiiScanner scanner(rules());
+  EXPECT_EQ(scanner.match("a@b.cd"), 0);
+  EXPECT_EQ(scanner.match("a@b.c"), -1);
+  EXPECT_EQ(scanner.match("\xC3\xA9@b.cd"), 0);  // the bound counts bytes of the text
+  // The shortest pattern sets the bound: "@" alone matches with a one-byte pattern among them.
+  PiiRules several = rules();
+  several.deny_patterns.push_back({"at", "@"});
+  PiiScanner both(several);
+  EXPECT_EQ(both.match("@"), 1);
+  EXPECT_EQ(both.match("x"), -1);
+}
+
 TEST(Pii, FirstMatchingPatternInPlanOrderNamesTheFinding) {
   PiiRules several;
   several.deny_patterns = {

@@ -1,6 +1,8 @@
 // regex_test.cpp — Regex: full versus partial matching, invalid expressions, UTF-8.
 #include "regex.hpp"
 
+#include "pii.hpp"
+
 #include <gtest/gtest.h>
 
 #include <iostream>
@@ -229,6 +231,76 @@ TEST(SimplePattern, AgreesWithRe2OnLongTexts) {
     }
   }
   EXPECT_GT(matches, 500);  // not only refusals
+}
+
+TEST(ShortestMatch, CountsCharactersAndRepetitionsNotAssertions) {
+  // The default personal-data patterns: no shorter text can hold a match.
+  for (const auto& [name, pattern] : detail::PiiScanner::default_patterns()) {
+    const std::size_t expected = name == "email" ? 6 : name == "bearer_token" ? 15 : 32;
+    EXPECT_EQ(shortest_match(pattern), expected) << name;
+  }
+  EXPECT_EQ(shortest_match("a|bc"), 1u);
+  EXPECT_EQ(shortest_match("(ab)+c?"), 2u);
+  EXPECT_EQ(shortest_match("x*"), 0u);
+  EXPECT_EQ(shortest_match("^$"), 0u);
+  EXPECT_EQ(shortest_match("\\bword\\b"), 4u);
+  EXPECT_EQ(shortest_match("\xC3\xA9t\xC3\xA9"), 3u);  // characters, not bytes (case folding)
+  EXPECT_EQ(shortest_match("a{3}{2}"), 6u);
+  EXPECT_EQ(shortest_match("a{2,}b{0,4}c{1}"), 3u);
+  EXPECT_EQ(shortest_match("(?P<n>abc)(?i:ab)(?s)c"), 6u);
+  EXPECT_EQ(shortest_match("[]a]b[[:alpha:]]\\p{Greek}\\pN\\x{41}\\x41"), 7u);
+  EXPECT_EQ(shortest_match("(?:a|(b|cd)e)f"), 2u);
+  // What it does not take apart claims no bound.
+  EXPECT_EQ(shortest_match("\\Qabc\\E"), 0u);
+  EXPECT_EQ(shortest_match("a{0,027}"), 0u);  // RE2 reads it as literal text
+  EXPECT_EQ(shortest_match("\\0"), 0u);
+}
+
+// The bound must never exceed the true shortest match. Expressions are drawn from pieces of RE2's
+// syntax; every text of up to four symbols is tried, which finds the true shortest match of most.
+TEST(ShortestMatch, NeverExceedsTheShortestTextRe2Matches) {
+  const std::vector<std::string> atoms = {
+      "a",   "b",        "-",           ".",    "\\.",   "\\d",      "\\w",    "\\s",
+      "\\b", "^",        "$",           "[ab]", "[^a]",  "(a|bc)",   "(?:ab)", "(?i)A",
+      "a|",  "\xC3\xA9", "[[:digit:]]", "\\pL", "\\x61", "(?P<n>b)", "(b|)",   "[]a]"};
+  const std::vector<std::string> quantifiers = {"",    "",      "",     "*",      "+",  "?",
+                                                "{2}", "{0,1}", "{1,}", "{2}{1}", "??", "+?"};
+  const std::vector<std::string> symbols = {"a", "b", "c", "-", "1", " ", "\xC3\xA9", "."};
+  std::vector<std::string> texts = {""};
+  for (std::size_t size = 1, from = 0; size <= 4; ++size) {
+    const std::size_t to = texts.size();
+    for (std::size_t i = from; i < to; ++i) {
+      for (const std::string& symbol : symbols) texts.push_back(texts[i] + symbol);
+    }
+    from = to;
+  }
+  std::mt19937 random(11);
+  auto pick = [&](const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
+  };
+  int bounded = 0, tight = 0, checked = 0;
+  for (int round = 0; round < 600; ++round) {
+    std::string pattern;
+    const int count = std::uniform_int_distribution<int>(1, 3)(random);
+    for (int i = 0; i < count; ++i) pattern += pick(atoms) + pick(quantifiers);
+    auto regex = Regex::compile(pattern, nullptr);
+    if (!regex) continue;
+    const std::size_t bound = shortest_match(pattern);
+    std::size_t shortest = std::string::npos;
+    for (const std::string& text : texts) {
+      if (text.size() < shortest && regex->partial_match_with_re2(text)) shortest = text.size();
+    }
+    if (shortest == std::string::npos) continue;
+    ++checked;
+    ASSERT_LE(bound, shortest) << "/" << pattern << "/";
+    bounded += bound > 0;
+    tight += bound > 0 && bound == shortest;
+  }
+  std::cout << checked << " expressions checked, " << bounded << " with a bound, " << tight
+            << " of those exact\n";
+  EXPECT_GT(checked, 400);
+  EXPECT_GT(bounded, checked / 3);  // the bound is not vacuous
+  EXPECT_GT(tight, bounded / 2);
 }
 
 }  // namespace
