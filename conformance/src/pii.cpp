@@ -80,11 +80,7 @@ PiiScanner::PiiScanner(const PiiRules& rules, std::size_t cache_limit)
          static_cast<int>(i);
   }
   if (ok && set->set.Compile()) set_ = std::move(set);
-  if (!patterns_.empty()) {
-    shortest_ = shortest_match(patterns_.front()->pattern());
-    for (const auto& regex : patterns_)
-      shortest_ = std::min(shortest_, shortest_match(regex->pattern()));
-  }
+  for (const auto& regex : patterns_) needs_.push_back(match_needs(regex->pattern()));
   for (const auto& key : deny_keys_) deny_lengths_ |= length_bit(key.size());
   for (const auto& key : allow_keys_) allow_lengths_ |= length_bit(key.size());
 }
@@ -99,8 +95,12 @@ bool PiiScanner::key_allowed(std::string_view key) const {
 }
 
 int PiiScanner::match(std::string_view text) {
-  // Too short for any pattern (most property values are short words): no memo, no automaton.
-  if (patterns_.empty() || text.size() < shortest_) return -1;
+  // A text without what any pattern needs (most property values are short words without an '@'):
+  // no memo, no automaton.
+  if (std::none_of(needs_.begin(), needs_.end(),
+                   [&](const MatchNeeds& needs) { return needs.allows(text); })) {
+    return -1;
+  }
   const std::uint64_t hash = text_hash(text);
   if (const int* known = memo_.find(text, hash)) return *known;
   int result = match_uncached(text);

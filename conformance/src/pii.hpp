@@ -10,6 +10,7 @@
 #pragma once
 
 #include "memo.hpp"
+#include "regex.hpp"
 
 #include <flowproof/conformance/plan.hpp>
 
@@ -80,7 +81,7 @@ class PiiScanner {
   std::vector<std::string> pattern_names_;
   std::vector<std::shared_ptr<const Regex>> patterns_;
   struct PatternSet;
-  std::size_t shortest_ = 0;         ///< a shorter text matches no pattern (see shortest_match())
+  std::vector<MatchNeeds> needs_;    ///< what a text needs to match each pattern (match_needs())
   std::unique_ptr<PatternSet> set_;  ///< all patterns in one automaton; null when unavailable
   std::vector<int> matched_;         ///< scratch for the set's answer
   /// text -> match()'s answer; 4,096 slots (256 KB, set by the constructor; its tag array keeps

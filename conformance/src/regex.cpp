@@ -291,10 +291,14 @@ class ShortestMatch {
  public:
   explicit ShortestMatch(std::string_view pattern) : p_(pattern) {}
 
-  std::optional<std::size_t> run() {
+  MatchNeeds run() {
     auto size = alternation();
-    if (!size || pos_ != p_.size()) return std::nullopt;
-    return size;
+    if (!size || pos_ != p_.size()) return {};
+    MatchNeeds needs;
+    needs.shortest = *size;
+    // Literals of the top level are needed only when it has no alternatives and no case folding.
+    if (top_branches_ == 1 && !case_folding_) needs.bytes = required_;
+    return needs;
   }
 
  private:
@@ -304,9 +308,11 @@ class ShortestMatch {
   bool at(char c) const { return pos_ < p_.size() && p_[pos_] == c; }
 
   std::optional<std::size_t> alternation() {
+    if (depth_ == 0) ++top_branches_;
     auto best = concatenation();
     while (best && at('|')) {
       ++pos_;
+      if (depth_ == 0) ++top_branches_;
       auto next = concatenation();
       if (!next) return std::nullopt;
       best = std::min(*best, *next);
@@ -317,16 +323,24 @@ class ShortestMatch {
   std::optional<std::size_t> concatenation() {
     std::size_t total = 0;
     while (pos_ < p_.size() && !at('|') && !at(')')) {
+      literal_ = -1;
       auto size = atom();
       if (!size) return std::nullopt;
+      const int literal = literal_;
       std::size_t part = *size;
+      std::size_t least = 1;  // the fewest times the atom occurs
       // Repetitions may follow one another (RE2 reads "a{3}{2}" as (a{3}){2}).
       while (pos_ < p_.size() && (at('*') || at('+') || at('?') || at('{'))) {
         auto times = quantifier();
         if (!times) return std::nullopt;
         part = std::min(part * *times, kCap);
+        least = std::min(least * *times, kCap);
       }
       total = std::min(total + part, kCap);
+      // An ASCII literal that occurs at least once on the top level: every match holds it.
+      if (depth_ == 0 && literal >= 0 && least > 0) {
+        required_[static_cast<unsigned>(literal) >> 6] |= 1ull << (literal & 63);
+      }
     }
     return total;
   }
@@ -384,6 +398,7 @@ class ShortestMatch {
       default:
         // One character: its lead byte and any continuation bytes (under (?i) a character may
         // match a shorter one, so it counts as one byte whatever its own size).
+        if (c < 0x80) literal_ = c;
         ++pos_;
         while (pos_ < p_.size() && (static_cast<unsigned char>(p_[pos_]) & 0xC0) == 0x80) ++pos_;
         return 1;
@@ -401,8 +416,10 @@ class ShortestMatch {
       } else {
         // Flags: (?flags) sets them and matches nothing; (?flags:...) is a group.
         while (pos_ < p_.size() &&
-               std::string_view("imsU-").find(p_[pos_]) != std::string_view::npos)
+               std::string_view("imsU-").find(p_[pos_]) != std::string_view::npos) {
+          case_folding_ = case_folding_ || p_[pos_] == 'i';
           ++pos_;
+        }
         if (at(')')) {
           ++pos_;
           return 0;
@@ -411,7 +428,10 @@ class ShortestMatch {
         ++pos_;
       }
     }
+    ++depth_;
     auto inner = alternation();
+    --depth_;
+    literal_ = -1;  // a group is no literal, whatever its last atom was
     if (!inner || !at(')')) return std::nullopt;
     ++pos_;
     return inner;
@@ -474,22 +494,40 @@ class ShortestMatch {
         return 1;
       default:
         // Escaped punctuation is that character; anything else (\Q, octal, ...) gives up.
-        if (static_cast<unsigned char>(c) < 0x80 && std::ispunct(static_cast<unsigned char>(c)))
+        if (static_cast<unsigned char>(c) < 0x80 && std::ispunct(static_cast<unsigned char>(c))) {
+          literal_ = static_cast<unsigned char>(c);
           return 1;
+        }
         return std::nullopt;
     }
   }
 
   std::string_view p_;
   std::size_t pos_ = 0;
+  int depth_ = 0;              // groups open around the position
+  int top_branches_ = 0;       // alternatives of the top level
+  bool case_folding_ = false;  // a flag group turns on (?i) somewhere
+  int literal_ = -1;           // the ASCII literal the last atom was, or -1
+  std::array<std::uint64_t, 2> required_{};
 };
 
 }  // namespace
 
-std::size_t shortest_match(std::string_view pattern) {
+MatchNeeds match_needs(std::string_view pattern) {
   // \Q...\E quotes any bytes, ']' and '|' among them: not taken apart.
-  if (pattern.find("\\Q") != std::string_view::npos) return 0;
-  return ShortestMatch(pattern).run().value_or(0);
+  if (pattern.find("\\Q") != std::string_view::npos) return {};
+  return ShortestMatch(pattern).run();
+}
+
+bool MatchNeeds::allows(std::string_view text) const {
+  if (text.size() < shortest) return false;
+  for (unsigned word = 0; word < 2; ++word) {
+    for (std::uint64_t bits = bytes[word]; bits != 0; bits &= bits - 1) {
+      const auto byte = static_cast<char>(word * 64 + static_cast<unsigned>(__builtin_ctzll(bits)));
+      if (text.find(byte) == std::string_view::npos) return false;
+    }
+  }
+  return true;
 }
 
 std::shared_ptr<const Regex> Regex::compile(std::string_view pattern, std::string* error) {

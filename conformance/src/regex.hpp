@@ -48,12 +48,22 @@ struct SimplePattern {
   static bool run_matches(const Atom& atom, const char* text, std::size_t count);
 };
 
-/// A lower bound on the bytes of any text in which the RE2 expression `pattern` finds a match (a
-/// text shorter than it cannot match, even partly): each character takes at least one byte, an
-/// assertion (`^`, `$`, `\b`, ...) none. 0 when the expression uses something this reading does
-/// not take apart (`\Q...\E`, octal escapes, a `{` RE2 may read as a literal): no bound is
-/// claimed then. Never more than the true minimum, which the tests hold against RE2.
-std::size_t shortest_match(std::string_view pattern);
+/// What any text in which an RE2 expression finds a match (even partly) must have, read from the
+/// expression's syntax: at least `shortest` bytes (each character takes one byte or more, an
+/// assertion such as `^`, `$` or `\b` none), and every ASCII byte in `bytes` (the literals of the
+/// top level that occur at least once, when it has no alternatives and no `(?i)`). What the reading
+/// does not take apart (`\Q...\E`, octal escapes, a `{` RE2 may read as a literal) claims
+/// nothing. Never more than the truth, which the tests and regex_fuzzer hold against RE2.
+struct MatchNeeds {
+  std::size_t shortest = 0;
+  std::array<std::uint64_t, 2> bytes{};  ///< bit per ASCII byte
+  /// Whether `text` has what a match needs (false: RE2 would find no match in it).
+  bool allows(std::string_view text) const;
+};
+MatchNeeds match_needs(std::string_view pattern);
+inline std::size_t shortest_match(std::string_view pattern) {
+  return match_needs(pattern).shortest;
+}
 
 class Regex {
  public:

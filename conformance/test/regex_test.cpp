@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <iostream>
 #include <random>
 #include <string>
@@ -256,7 +257,33 @@ TEST(ShortestMatch, CountsCharactersAndRepetitionsNotAssertions) {
   EXPECT_EQ(shortest_match("\\0"), 0u);
 }
 
-// The bound must never exceed the true shortest match. Expressions are drawn from pieces of RE2's
+std::string needed_bytes(std::string_view pattern) {
+  const MatchNeeds needs = match_needs(pattern);
+  std::string out;
+  for (unsigned c = 0; c < 128; ++c) {
+    if (needs.bytes[c / 64] >> (c % 64) & 1) out += static_cast<char>(c);
+  }
+  return out;
+}
+
+TEST(MatchNeeds, TheTopLevelsLiteralsAreNeeded) {
+  EXPECT_EQ(needed_bytes(R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})"), ".@");  // the default email pattern
+  EXPECT_EQ(needed_bytes("ab?c*d+e{0}f{2}"), "adf");
+  EXPECT_EQ(needed_bytes("a(b|c)(de)+"), "a");  // a group is no literal
+  EXPECT_EQ(needed_bytes("a|b"), "");           // alternatives on the top level
+  EXPECT_EQ(needed_bytes("(?i)abc"), "");       // case folding: 'A' matches 'a'
+  EXPECT_EQ(needed_bytes("x(?i:y)"), "");
+  EXPECT_EQ(needed_bytes("[a]\\d\\x41\xC3\xA9"), "");  // classes, escapes, non-ASCII
+  EXPECT_EQ(needed_bytes("\\Qa@\\E"), "");
+  const MatchNeeds email = match_needs(R"([^@\s]+@[^@\s]+\.[A-Za-z]{2,})");
+  EXPECT_TRUE(email.allows("a@b.cd"));
+  EXPECT_FALSE(email.allows("a@b.c"));    // too short
+  EXPECT_FALSE(email.allows("ab.cdef"));  // no '@'
+  EXPECT_FALSE(email.allows("a@bcdef"));  // no '.'
+}
+
+// The bound must never exceed the true shortest match, and a text that holds a match must have
+// every byte the expression needs. Expressions are drawn from pieces of RE2's
 // syntax; every text of up to four symbols is tried, which finds the true shortest match of most.
 TEST(ShortestMatch, NeverExceedsTheShortestTextRe2Matches) {
   const std::vector<std::string> atoms = {
@@ -278,17 +305,22 @@ TEST(ShortestMatch, NeverExceedsTheShortestTextRe2Matches) {
   auto pick = [&](const std::vector<std::string>& from) {
     return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
   };
-  int bounded = 0, tight = 0, checked = 0;
+  int bounded = 0, tight = 0, checked = 0, needed = 0;
   for (int round = 0; round < 600; ++round) {
     std::string pattern;
     const int count = std::uniform_int_distribution<int>(1, 3)(random);
     for (int i = 0; i < count; ++i) pattern += pick(atoms) + pick(quantifiers);
     auto regex = Regex::compile(pattern, nullptr);
     if (!regex) continue;
-    const std::size_t bound = shortest_match(pattern);
+    const MatchNeeds needs = match_needs(pattern);
+    const std::size_t bound = needs.shortest;
     std::size_t shortest = std::string::npos;
     for (const std::string& text : texts) {
-      if (text.size() < shortest && regex->partial_match_with_re2(text)) shortest = text.size();
+      if (!regex->partial_match_with_re2(text)) continue;
+      shortest = std::min(shortest, text.size());
+      // Every text that holds a match has what the expression needs.
+      ASSERT_TRUE(needs.allows(text)) << "/" << pattern << "/ on \"" << text << "\"";
+      needed += needs.bytes[0] != 0 || needs.bytes[1] != 0;
     }
     if (shortest == std::string::npos) continue;
     ++checked;
@@ -301,6 +333,7 @@ TEST(ShortestMatch, NeverExceedsTheShortestTextRe2Matches) {
   EXPECT_GT(checked, 400);
   EXPECT_GT(bounded, checked / 3);  // the bound is not vacuous
   EXPECT_GT(tight, bounded / 2);
+  EXPECT_GT(needed, 1000);  // matches of expressions that need some bytes
 }
 
 }  // namespace
