@@ -592,6 +592,26 @@ TEST(Envelope, UnknownEventIsStillCheckedForBaseAndPersonalData) {
   EXPECT_EQ(rules(report), (std::set<std::string>{"FP005", "FP006", "FP008"}));
 }
 
+// The checker finds an event's role by a hash of its name's size and ends: names alike there
+// must still be told apart, and an undeclared one among them is still unknown.
+TEST(Envelope, EventNamesAlikeAtBothEndsAreToldApart) {
+  Plan plan = plan_with([](json& p) {
+    for (const char* name : {"Stand-Alone A Event Here", "Stand-Alone B Event Here"}) {
+      p["events"][name] = {{"schema", {{"type", "object"}, {"required", {"marker"}}}}};
+    }
+  });
+  auto events = create_completed();
+  events.push_back(with(event("Stand-Alone B Event Here", 6), "marker", 1));
+  events.push_back(event("Stand-Alone A Event Here", 7));  // no marker: its own schema fails
+  events.push_back(event("Stand-Alone C Event Here", 8));  // declared by no one
+  Report report = run(plan, events);
+  EXPECT_EQ(rules(report), (std::set<std::string>{"FP005", "FP006"}));
+  std::vector<std::string> named;
+  for (const auto& v : report.violations) named.push_back(v.rule + " " + v.event.value_or(""));
+  EXPECT_EQ(named, (std::vector<std::string>{"FP006 Stand-Alone A Event Here",
+                                             "FP005 Stand-Alone C Event Here"}));
+}
+
 TEST(Envelope, SchemaBothBaseAndEvent) {
   auto events = create_completed();
   events[2] = with(events[2], "plan", "build");
