@@ -1,6 +1,7 @@
 // engine.cpp — sequence ordering and the flow rules (see engine.hpp and docs/checker.md).
 #include "engine.hpp"
 
+#include "memo.hpp"
 #include "normalize.hpp"
 #include "regex.hpp"
 #include "saturating.hpp"
@@ -649,42 +650,71 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
                                                        : nullptr;
   const bool has_detail = detail != nullptr && detail->present && detail->is_string;
   const std::string& text = has_detail ? detail->text : kNone;
-  // Which invocations reached each outcome (the first few), for the coverage matrix:
-  // "aborted:R" / "failed:S", or the bare kind.
-  {
-    std::string& outcome = outcome_;  // reused: no allocation per terminal
-    outcome.assign(to_string(kind));
-    if (has_detail) {
-      outcome += ':';
-      outcome += text;
-    }
-    auto& reached = tally.reached_by[outcome];  // copies the key only when it is new
-    const std::uint32_t index = record.invocation;
-    if (reached.size() <= kMaxReachedBy &&  // one more than is listed: the list is cut
-        std::find(reached.begin(), reached.end(), index) == reached.end()) {
-      reached.push_back(index);
+  // Where this outcome's tallies live: found among the outcomes met before (a short list, most
+  // flows have a handful), or looked up in the maps and remembered.
+  const FlowTally::SeenOutcome* seen = nullptr;
+  for (const FlowTally::SeenOutcome& candidate : tally.seen_outcomes) {
+    if (candidate.kind == kind && candidate.has_detail == has_detail &&
+        same_text(candidate.detail, text)) {
+      seen = &candidate;
+      break;
     }
   }
-  // Marks a declared detail as observed.
-  auto observe = [&](const std::vector<std::string>& declared, std::vector<bool>& seen) {
-    auto found = std::find(declared.begin(), declared.end(), text);
-    if (has_detail && found != declared.end()) {
-      seen[static_cast<std::size_t>(found - declared.begin())] = true;
+  FlowTally::SeenOutcome looked_up;
+  if (seen == nullptr) {
+    looked_up = outcome_tallies(tally, flow, kind, has_detail, text);
+    if (tally.seen_outcomes.size() < FlowTally::kMaxSeenOutcomes) {
+      seen = &tally.seen_outcomes.emplace_back(std::move(looked_up));
+    } else {
+      seen = &looked_up;  // many distinct outcomes: the maps answer each
     }
+  }
+  // Which invocations reached each outcome (the first few), for the coverage matrix.
+  std::vector<std::uint32_t>& reached = *seen->reached;
+  const std::uint32_t index = record.invocation;
+  if (reached.size() <= kMaxReachedBy &&  // one more than is listed: the list is cut
+      std::find(reached.begin(), reached.end(), index) == reached.end()) {
+    reached.push_back(index);
+  }
+  ++*seen->count;
+  if (seen->declared >= 0) {
+    std::vector<bool>& observed =
+        kind == TerminalKind::aborted ? tally.reasons_seen : tally.steps_failed;
+    observed[static_cast<std::size_t>(seen->declared)] = true;
+  }
+}
+
+// The tallies an outcome counts in: its list in reached_by ("aborted:R" / "failed:S", or the bare
+// kind), its count in the outcomes (under "" for a missing or non-string detail), and the
+// declared reason or step it covers (none for a missing detail, not even a declared "").
+FlowTally::SeenOutcome Engine::outcome_tallies(FlowTally& tally, const Flow& flow,
+                                               TerminalKind kind, bool has_detail,
+                                               const std::string& text) {
+  FlowTally::SeenOutcome out;
+  out.kind = kind;
+  out.has_detail = has_detail;
+  out.detail = text;
+  std::string outcome(to_string(kind));
+  if (has_detail) outcome += ":" + text;
+  out.reached = &tally.reached_by[outcome];
+  auto declared_index = [&](const std::vector<std::string>& declared) {
+    auto found = std::find(declared.begin(), declared.end(), text);
+    return has_detail && found != declared.end() ? static_cast<int>(found - declared.begin()) : -1;
   };
   switch (kind) {
     case TerminalKind::completed:
-      ++tally.outcomes.completed;
+      out.count = &tally.outcomes.completed;
       break;
     case TerminalKind::aborted:
-      ++tally.outcomes.aborted[text];
-      observe(flow.reasons, tally.reasons_seen);
+      out.count = &tally.outcomes.aborted[text];
+      out.declared = declared_index(flow.reasons);
       break;
     case TerminalKind::failed:
-      ++tally.outcomes.failed[text];
-      observe(flow.steps, tally.steps_failed);
+      out.count = &tally.outcomes.failed[text];
+      out.declared = declared_index(flow.steps);
       break;
   }
+  return out;
 }
 
 void Engine::check_terminal(const Instance& instance, const EventRecord& record, int flow_index,

@@ -116,6 +116,18 @@ struct FlowTally {
   std::vector<bool> steps_failed;  ///< parallel to Flow::steps
   /// Outcome ("completed", "aborted:REASON", "failed:STEP") -> the first invocations reaching it.
   std::map<std::string, std::vector<std::uint32_t>> reached_by;
+  /// An outcome met before and where its tallies are (std::map never moves its values), so a
+  /// terminal with a known outcome skips the map look-ups (see Engine::terminal).
+  struct SeenOutcome {
+    TerminalKind kind = TerminalKind::completed;
+    bool has_detail = false;
+    std::string detail;
+    std::vector<std::uint32_t>* reached = nullptr;  ///< in reached_by
+    std::uint64_t* count = nullptr;                 ///< in outcomes
+    int declared = -1;  ///< the declared reason (aborted) or step (failed) it covers, or -1
+  };
+  static constexpr std::size_t kMaxSeenOutcomes = 32;
+  std::vector<SeenOutcome> seen_outcomes;  ///< at most kMaxSeenOutcomes; the maps hold them all
 };
 
 class Engine {
@@ -163,6 +175,9 @@ class Engine {
   void drain_ready(Invocation& invocation);
   void started(Invocation& invocation, const EventRecord& record, int flow);
   void terminal(Invocation& invocation, const EventRecord& record, int flow, TerminalKind kind);
+  static FlowTally::SeenOutcome outcome_tallies(FlowTally& tally, const Flow& flow,
+                                                TerminalKind kind, bool has_detail,
+                                                const std::string& text);
   void intermediate(Invocation& invocation, const EventRecord& record, int flow, int index);
   void check_terminal(const Instance& instance, const EventRecord& record, int flow,
                       TerminalKind kind, bool has_instance);
@@ -211,7 +226,6 @@ class Engine {
   /// Emptied open-instance stacks, kept with their capacity for the next invocation that starts
   /// a flow (no allocation per instance); never more than were open at once.
   std::vector<std::vector<Instance>> spare_stacks_;
-  std::string outcome_;             ///< scratch for terminal()
   std::string constant_scratch_;    ///< scratch for process()
   std::vector<std::string> names_;  ///< interned event names for timelines
   std::unordered_map<std::string, std::uint32_t, KeyHash, std::equal_to<>> name_index_;

@@ -994,6 +994,44 @@ TEST(Policy, CoverageOffByDefaultOnWhenRequired) {
   EXPECT_EQ(rules(report), std::set<std::string>{"FP201"});
 }
 
+// The engine remembers where the tallies of the first 32 outcomes of a flow are; outcomes beyond
+// those are counted through the maps. Every one must be tallied alike.
+TEST(Policy, ManyDistinctOutcomesAreAllTallied) {
+  std::vector<json> events;
+  int invocation = 0;
+  auto abort_with = [&](const std::string& reason) {
+    const std::string id = "inv-" + std::to_string(invocation++);
+    auto started = with(event("CLI Application Create Started", 1, {}, 0), "invocation_id", id);
+    auto aborted = with(event("CLI Application Create Aborted", 2,
+                              {{"step", "terms"}, {"reason", reason}, {"duration_ms", 10}}, 10),
+                        "invocation_id", id);
+    events.push_back(started);
+    events.push_back(aborted);
+  };
+  for (int round = 0; round < 2; ++round) {
+    for (int r = 0; r < 40; ++r) abort_with("r" + std::to_string(r));
+    for (int r = 0; r < 5; ++r) abort_with("cancelled");
+  }
+  const Report report = run(example_plan(), events);
+  const FlowOutcomes* outcomes = nullptr;
+  for (const auto& [flow, tally] : report.flows) {
+    if (flow == "application_create") outcomes = &tally;
+  }
+  ASSERT_NE(outcomes, nullptr);
+  EXPECT_EQ(outcomes->instances, 90u);
+  ASSERT_EQ(outcomes->aborted.size(), 41u);
+  EXPECT_EQ(outcomes->aborted.at("cancelled"), 10u);
+  for (int r = 0; r < 40; ++r) EXPECT_EQ(outcomes->aborted.at("r" + std::to_string(r)), 2u) << r;
+  for (const auto& [flow, coverage] : report.coverage) {
+    if (flow == "application_create") {
+      EXPECT_TRUE(coverage.reasons.at("cancelled"));
+    }
+  }
+  const auto& reached = report.outcome_invocations.at("application_create");
+  EXPECT_EQ(reached.at("aborted:r39"), (std::vector<std::string>{"inv-39", "inv-84"}));
+  EXPECT_EQ(reached.at("aborted:r0"), (std::vector<std::string>{"inv-0", "inv-45"}));
+}
+
 // A declared empty step is observed only by the string "": a missing or non-string
 // value is counted under "" in the outcomes but covers nothing (before session 7 `"step": 5`
 // marked a declared "" as covered, while the same terminal was FP105).
