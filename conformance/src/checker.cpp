@@ -317,16 +317,14 @@ struct Checker::Impl final : detail::ReaderSink {
     return v;
   }
 
+  // A property's value into a record field: a string as a view into the document (valid for
+  // this event; the engine keeps what it holds longer), anything else as canonical JSON.
   static void fill(simdjson::dom::element value, detail::Field& field) {
-    field.present = true;
     std::string_view text;
     if (value.get(text) == simdjson::SUCCESS) {
-      field.is_string = true;
-      field.text.assign(text);
+      field.set_string(text);
     } else {
-      field.is_string = false;
-      field.text.clear();
-      detail::append_canonical(value, field.text);
+      field.set_other([&](std::string& out) { detail::append_canonical(value, out); });
     }
   }
 

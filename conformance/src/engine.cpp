@@ -69,7 +69,7 @@ void Findings::add(Rule rule, Severity severity, Violation violation) {
   violations_.push_back(std::move(violation));
 }
 
-std::string Field::display() const { return is_string ? json_quoted(text) : text; }
+std::string Field::display() const { return is_string ? json_quoted(text) : std::string(text); }
 
 struct Engine::Instance {
   int flow = -1;
@@ -356,7 +356,8 @@ void Engine::add(EventRecord& record) {
     if (!invocation.buffer) {
       invocation.buffer = std::make_unique<std::multimap<std::int64_t, EventRecord>>();
     }
-    invocation.buffer->emplace(record.sequence, record);
+    // The record waits beyond this event's document: its texts are copied.
+    invocation.buffer->emplace(record.sequence, record)->second.keep();
   }
 }
 
@@ -644,12 +645,12 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
   // The terminal's detail: the reason of an Aborted, the step of a Failed. A missing or
   // non-string one is counted under "" in the outcomes, but covers no declared one (not even a
   // declared "") and reaches the bare kind in the coverage matrix.
-  static const std::string kNone;
+  static constexpr std::string_view kNone;
   const Field* detail = kind == TerminalKind::aborted  ? &record.reason
                         : kind == TerminalKind::failed ? &record.step
                                                        : nullptr;
   const bool has_detail = detail != nullptr && detail->present && detail->is_string;
-  const std::string& text = has_detail ? detail->text : kNone;
+  const std::string_view text = has_detail ? detail->text : kNone;
   // Where this outcome's tallies live: found among the outcomes met before (a short list, most
   // flows have a handful), or looked up in the maps and remembered.
   const FlowTally::SeenOutcome* seen = nullptr;
@@ -689,13 +690,16 @@ void Engine::terminal(Invocation& invocation, const EventRecord& record, int flo
 // declared reason or step it covers (none for a missing detail, not even a declared "").
 FlowTally::SeenOutcome Engine::outcome_tallies(FlowTally& tally, const Flow& flow,
                                                TerminalKind kind, bool has_detail,
-                                               const std::string& text) {
+                                               std::string_view text) {
   FlowTally::SeenOutcome out;
   out.kind = kind;
   out.has_detail = has_detail;
   out.detail = text;
   std::string outcome(to_string(kind));
-  if (has_detail) outcome += ":" + text;
+  if (has_detail) {
+    outcome += ':';
+    outcome += text;
+  }
   out.reached = &tally.reached_by[outcome];
   auto declared_index = [&](const std::vector<std::string>& declared) {
     auto found = std::find(declared.begin(), declared.end(), text);
@@ -706,11 +710,11 @@ FlowTally::SeenOutcome Engine::outcome_tallies(FlowTally& tally, const Flow& flo
       out.count = &tally.outcomes.completed;
       break;
     case TerminalKind::aborted:
-      out.count = &tally.outcomes.aborted[text];
+      out.count = &tally.outcomes.aborted[std::string(text)];
       out.declared = declared_index(flow.reasons);
       break;
     case TerminalKind::failed:
-      out.count = &tally.outcomes.failed[text];
+      out.count = &tally.outcomes.failed[std::string(text)];
       out.declared = declared_index(flow.steps);
       break;
   }
@@ -801,7 +805,7 @@ void Engine::check_terminal(const Instance& instance, const EventRecord& record,
                                : nullptr;
         std::string want = canonical(value);
         std::string have;
-        if (got && got->present) have = got->is_string ? json_quoted(got->text) : got->text;
+        if (got && got->present) have = got->display();
         if (have != want) {
           broken.push_back(key + " " + want + " (got " + (have.empty() ? "none" : have) + ")");
         }

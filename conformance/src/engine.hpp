@@ -76,17 +76,67 @@ class Findings {
 };
 
 /// A property value carried by an event: a string's text, or the canonical JSON of anything else.
+/// A string's text is a view into the event's document while the event is read (no copy per
+/// event); keep() copies it into the field before the record outlives the document (the reorder
+/// buffer). Copies and moves keep a kept text pointing at their own copy.
 struct Field {
   bool present = false;
   bool is_string = false;
-  std::string text;
+  std::string_view text;
+
+  Field() = default;
+  Field(const Field& other) { *this = other; }
+  Field(Field&& other) noexcept { *this = std::move(other); }
+  Field& operator=(const Field& other) {
+    if (this == &other) return *this;
+    present = other.present;
+    is_string = other.is_string;
+    own_ = other.own_;
+    text = other.kept() ? std::string_view(own_) : other.text;
+    return *this;
+  }
+  Field& operator=(Field&& other) noexcept {
+    if (this == &other) return *this;
+    present = other.present;
+    is_string = other.is_string;
+    const bool was_kept = other.kept();
+    own_ = std::move(other.own_);
+    text = was_kept ? std::string_view(own_) : other.text;
+    return *this;
+  }
+
   void clear() {
     present = false;
     is_string = false;
-    text.clear();
+    text = {};
+  }
+  /// A string value: `value` must outlive the use of the record, or be kept.
+  void set_string(std::string_view value) {
+    present = true;
+    is_string = true;
+    text = value;
+  }
+  /// A value of any other type: its canonical JSON, written into `write` (the field's own text).
+  template <typename Write>
+  void set_other(Write&& write) {
+    present = true;
+    is_string = false;
+    own_.clear();
+    write(own_);
+    text = own_;
+  }
+  /// Makes the text the field's own (a copy), so the field outlives the event's document.
+  void keep() {
+    if (kept()) return;
+    own_.assign(text);
+    text = own_;
   }
   /// The value as JSON for messages ("\"free\"", "120").
   std::string display() const;
+
+ private:
+  bool kept() const { return text.data() == own_.data(); }
+  std::string own_;
 };
 
 /// What the engine needs of one event; everything else was checked when it was read.
@@ -107,6 +157,12 @@ struct EventRecord {
   std::int64_t duration_ms = 0;
   std::vector<Field> implied;    ///< parallel to Engine::implied_properties(flow)
   std::vector<Field> constants;  ///< parallel to Plan::invocation_constant
+  /// Makes every field's text its own, so the record outlives the event's document.
+  void keep() {
+    for (Field* field : {&step, &reason, &error_class, &duration}) field->keep();
+    for (Field& field : implied) field.keep();
+    for (Field& field : constants) field.keep();
+  }
 };
 
 /// Per-flow tallies for the report and for coverage.
@@ -177,7 +233,7 @@ class Engine {
   void terminal(Invocation& invocation, const EventRecord& record, int flow, TerminalKind kind);
   static FlowTally::SeenOutcome outcome_tallies(FlowTally& tally, const Flow& flow,
                                                 TerminalKind kind, bool has_detail,
-                                                const std::string& text);
+                                                std::string_view text);
   void intermediate(Invocation& invocation, const EventRecord& record, int flow, int index);
   void check_terminal(const Instance& instance, const EventRecord& record, int flow,
                       TerminalKind kind, bool has_instance);
