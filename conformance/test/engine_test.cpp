@@ -1,7 +1,7 @@
 // engine_test.cpp — the rule engine's invocation index on its own: interning keys as a long,
 // interleaved stream does (a few invocations open at a time, each seen again and again, and a
 // stream of new ones), through the index's growth, its recently-found cache and its bit per
-// occupied slot.
+// occupied slot; and the record's fields, views into a document until kept.
 #include "engine.hpp"
 
 #include <flowproof/conformance/plan.hpp>
@@ -55,6 +55,34 @@ TEST(EngineIndex, EveryKeyKeepsItsIndexAcrossGrowthAndInterleaving) {
   EXPECT_NE(a, b);
   EXPECT_EQ(engine.intern(long_key + "a"), a);
   EXPECT_EQ(engine.intern(""), expected.size() + 2);  // the empty key is a key too
+}
+
+TEST(EngineField, AKeptTextSurvivesItsSourceAndEveryCopyAndMove) {
+  std::string document = "region-us";  // stands for the parsed document
+  Field field;
+  field.set_string(std::string_view(document).substr(7));
+  Field viewing = field;  // not kept: a copy views the same document
+  EXPECT_EQ(viewing.text.data(), field.text.data());
+  field.keep();
+  EXPECT_NE(field.text.data(), document.data() + 7);
+  document.assign(document.size(), 'x');  // the next event overwrites the document
+  EXPECT_EQ(field.text, "us");
+  EXPECT_EQ(viewing.text, "xx");  // what a record not kept would have seen
+  Field copy = field;
+  Field moved = std::move(copy);
+  std::vector<Field> many(3, moved);
+  many.resize(100);  // moves each kept field into new storage
+  field = Field();
+  EXPECT_EQ(moved.text, "us");
+  EXPECT_EQ(moved.display(), "\"us\"");
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(many[static_cast<std::size_t>(i)].text, "us");
+  Field other;
+  other.set_other([](std::string& out) { out = "[1,2]"; });
+  Field other_copy = other;
+  other = Field();
+  EXPECT_EQ(other_copy.text, "[1,2]");
+  EXPECT_EQ(other_copy.display(), "[1,2]");
+  EXPECT_FALSE(other_copy.is_string);
 }
 
 }  // namespace
