@@ -320,19 +320,22 @@ bool integer_out_of_range(simdjson::dom::element value) {
 
 void append_json_string(std::string_view text, std::string& out) {
   out.push_back('"');
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  std::size_t plain = 0;  // where the run of bytes that need no escape began
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text.data() + plain, i - plain);
+    plain = i + 1;
+    if (u == '"' || u == '\\') {
       out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
+      out.push_back(text[i]);
+    } else {
       char buffer[8];
       std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
       out += buffer;
-    } else {
-      out.push_back(c);
     }
   }
+  out.append(text.data() + plain, text.size() - plain);
   out.push_back('"');
 }
 

@@ -264,6 +264,24 @@ TEST(Normalize, CanonicalValuesCompareJsonNotText) {
   EXPECT_FALSE(integer_value(parse(parser, "120.5")));
 }
 
+TEST(Normalize, JsonStringsEscapeQuotesBackslashesAndControlsOnly) {
+  const std::string text = std::string(
+                               "a\"b\\c\x01"
+                               "d\ne\x1f") +
+                           "\xC3\xA9/\x7f" + std::string(1, '\0');
+  std::string out = "x";
+  append_json_string(text, out);
+  EXPECT_EQ(out, "x\"a\\\"b\\\\c\\u0001d\\u000ae\\u001f\xC3\xA9/\x7f\\u0000\"");
+  // What it writes reads back as the text, and so does canonical()'s writing of it.
+  EXPECT_EQ(nlohmann::json::parse(out.substr(1)).get<std::string>(), text);
+  std::string empty;
+  append_json_string("", empty);
+  EXPECT_EQ(empty, "\"\"");
+  std::string plain;
+  append_json_string("no escapes at all", plain);
+  EXPECT_EQ(plain, "\"no escapes at all\"");
+}
+
 TEST(Normalize, AmplitudePointersMapToSegmentNames) {
   simdjson::dom::parser parser;
   auto element = parse(parser, R"({"event_type":"X","event_properties":{"id":"7"},"time":5})");
