@@ -14,6 +14,16 @@
 namespace flowproof::conformance {
 namespace {
 
+// Seeded draws for the tests that generate expressions and texts.
+struct Draw {
+  explicit Draw(unsigned seed) : random(seed) {}
+  const std::string& pick(const std::vector<std::string>& from) {
+    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
+  }
+  int between(int low, int high) { return std::uniform_int_distribution<int>(low, high)(random); }
+  std::mt19937 random;
+};
+
 TEST(Regex, FullMatchNeedsTheWholeText) {
   auto regex = Regex::compile("[a-z]+", nullptr);
   ASSERT_NE(regex, nullptr);
@@ -126,26 +136,23 @@ TEST(SimplePattern, AgreesWithRe2OnGeneratedExpressionsAndTexts) {
   const std::vector<std::string> pieces = {"a", "b",  "c",        "-",  "_",  ".", "$",
                                            "1", "5",  " ",        "\n", "\t", "x", "%",
                                            "]", "\\", "\xC3\xA9", "ab", "0"};
-  std::mt19937 random(2026);
-  auto pick = [&](const std::vector<std::string>& from) {
-    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
-  };
+  Draw draw(2026);
   int compiled = 0, simple = 0, compared = 0, simple_matches = 0;
   for (int round = 0; round < 3000; ++round) {
     std::string pattern;
-    const int draw = std::uniform_int_distribution<int>(0, 3)(random);
-    if (draw != 0) pattern += "^";
-    const int count = std::uniform_int_distribution<int>(0, 4)(random);
-    for (int i = 0; i < count; ++i) pattern += pick(atoms) + pick(quantifiers);
-    if (draw != 1) pattern += "$";
+    const int anchors = draw.between(0, 3);
+    if (anchors != 0) pattern += "^";
+    const int count = draw.between(0, 4);
+    for (int i = 0; i < count; ++i) pattern += draw.pick(atoms) + draw.pick(quantifiers);
+    if (anchors != 1) pattern += "$";
     auto regex = Regex::compile(pattern, nullptr);
     if (!regex) continue;
     ++compiled;
     simple += regex->simple_full();
     for (int t = 0; t < 40; ++t) {
       std::string text;
-      const int size = std::uniform_int_distribution<int>(0, 7)(random);
-      for (int i = 0; i < size; ++i) text += pick(pieces);
+      const int size = draw.between(0, 7);
+      for (int i = 0; i < size; ++i) text += draw.pick(pieces);
       ASSERT_EQ(regex->full_match(text), regex->full_match_with_re2(text))
           << "full match of /" << pattern << "/ on \"" << text << "\"";
       ASSERT_EQ(regex->partial_match(text), regex->partial_match_with_re2(text))
@@ -208,10 +215,7 @@ TEST(SimplePattern, AgreesWithRe2OnLongTexts) {
       "^[%--]{16,40}$",  "^[\\s]+$",       "^[a-cx-z0-3A-C_]{18,}$"};
   const std::vector<std::string> pieces = {"a", "b", "c", "x", "y", "0", "3",  "9",        "f",
                                            "-", "_", ".", " ", "%", "A", "\t", "\xC3\xA9", "\x7f"};
-  std::mt19937 random(7);
-  auto pick = [&] {
-    return pieces[std::uniform_int_distribution<std::size_t>(0, pieces.size() - 1)(random)];
-  };
+  Draw draw(7);
   int matches = 0;
   for (const std::string& pattern : patterns) {
     auto regex = Regex::compile(pattern, nullptr);
@@ -220,10 +224,10 @@ TEST(SimplePattern, AgreesWithRe2OnLongTexts) {
     for (int t = 0; t < 4000; ++t) {
       // Mostly texts of one piece repeated (long runs that may match), some of mixed pieces.
       std::string text;
-      const int size = std::uniform_int_distribution<int>(0, 60)(random);
-      const std::string one = pick();
+      const int size = draw.between(0, 60);
+      const std::string one = draw.pick(pieces);
       const bool mixed = t % 4 == 0;
-      for (int i = 0; i < size; ++i) text += mixed ? pick() : one;
+      for (int i = 0; i < size; ++i) text += mixed ? draw.pick(pieces) : one;
       if (t % 3 == 0 && !text.empty()) text[0] = 'x';
       if (t % 5 == 0 && !text.empty()) text.back() = 'y';
       ASSERT_EQ(regex->full_match(text), regex->full_match_with_re2(text))
@@ -301,15 +305,12 @@ TEST(ShortestMatch, NeverExceedsTheShortestTextRe2Matches) {
     }
     from = to;
   }
-  std::mt19937 random(11);
-  auto pick = [&](const std::vector<std::string>& from) {
-    return from[std::uniform_int_distribution<std::size_t>(0, from.size() - 1)(random)];
-  };
+  Draw draw(11);
   int bounded = 0, tight = 0, checked = 0, needed = 0;
   for (int round = 0; round < 600; ++round) {
     std::string pattern;
-    const int count = std::uniform_int_distribution<int>(1, 3)(random);
-    for (int i = 0; i < count; ++i) pattern += pick(atoms) + pick(quantifiers);
+    const int count = draw.between(1, 3);
+    for (int i = 0; i < count; ++i) pattern += draw.pick(atoms) + draw.pick(quantifiers);
     auto regex = Regex::compile(pattern, nullptr);
     if (!regex) continue;
     const MatchNeeds needs = match_needs(pattern);
