@@ -102,6 +102,7 @@ struct Field {
     const bool was_kept = other.kept();
     own_ = std::move(other.own_);
     text = was_kept ? std::string_view(own_) : other.text;
+    other.text = {};  // it may have pointed at the text just moved away
     return *this;
   }
 

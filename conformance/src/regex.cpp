@@ -329,7 +329,7 @@ class ShortestMatch {
       const int literal = literal_;
       std::size_t part = *size;
       std::size_t least = 1;  // the fewest times the atom occurs
-      // Repetitions may follow one another (RE2 reads "a{3}{2}" as (a{3}){2}).
+      // A repetition of a repetition, as RE2 allows after a flag group ("a*(?s)?"), multiplies.
       while (pos_ < p_.size() && (at('*') || at('+') || at('?') || at('{'))) {
         auto times = quantifier();
         if (!times) return std::nullopt;
@@ -422,6 +422,9 @@ class ShortestMatch {
         }
         if (at(')')) {
           ++pos_;
+          // A flag group is no atom: a repetition after it repeats the atom before it
+          // ("a(?s)?" is "a?"), which this reading does not track, so it claims nothing.
+          if (at('*') || at('+') || at('?') || at('{')) return std::nullopt;
           return 0;
         }
         if (!at(':')) return std::nullopt;

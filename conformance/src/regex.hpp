@@ -52,8 +52,9 @@ struct SimplePattern {
 /// expression's syntax: at least `shortest` bytes (each character takes one byte or more, an
 /// assertion such as `^`, `$` or `\b` none), and every ASCII byte in `bytes` (the literals of the
 /// top level that occur at least once, when it has no alternatives and no `(?i)`). What the reading
-/// does not take apart (`\Q...\E`, octal escapes, a `{` RE2 may read as a literal) claims
-/// nothing. Never more than the truth, which the tests and regex_fuzzer hold against RE2.
+/// does not take apart (`\Q...\E`, octal escapes, a `{` RE2 may read as a literal, a repetition
+/// right after a flag group) claims nothing. Never more than the truth, which the tests and
+/// regex_fuzzer hold against RE2.
 struct MatchNeeds {
   std::size_t shortest = 0;
   std::array<std::uint64_t, 2> bytes{};  ///< bit per ASCII byte

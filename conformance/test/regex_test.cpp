@@ -250,7 +250,7 @@ TEST(ShortestMatch, CountsCharactersAndRepetitionsNotAssertions) {
   EXPECT_EQ(shortest_match("^$"), 0u);
   EXPECT_EQ(shortest_match("\\bword\\b"), 4u);
   EXPECT_EQ(shortest_match("\xC3\xA9t\xC3\xA9"), 3u);  // characters, not bytes (case folding)
-  EXPECT_EQ(shortest_match("a{3}{2}"), 6u);
+  EXPECT_EQ(shortest_match("(?:a{3}){2}"), 6u);
   EXPECT_EQ(shortest_match("a{2,}b{0,4}c{1}"), 3u);
   EXPECT_EQ(shortest_match("(?P<n>abc)(?i:ab)(?s)c"), 6u);
   EXPECT_EQ(shortest_match("[]a]b[[:alpha:]]\\p{Greek}\\pN\\x{41}\\x41"), 7u);
@@ -259,6 +259,15 @@ TEST(ShortestMatch, CountsCharactersAndRepetitionsNotAssertions) {
   EXPECT_EQ(shortest_match("\\Qabc\\E"), 0u);
   EXPECT_EQ(shortest_match("a{0,027}"), 0u);  // RE2 reads it as literal text
   EXPECT_EQ(shortest_match("\\0"), 0u);
+  // A repetition after a flag group repeats the atom before it (found by a review: "a(?s)?" is
+  // "a?", which matches ""): no bound, no bytes.
+  for (const char* pattern :
+       {"a(?s)?", "ab(?i)*", "a{2}(?m){0}", "\\d{3}(?i)?-\\d{4}", "(x(?s)*y)"}) {
+    const MatchNeeds needs = match_needs(pattern);
+    EXPECT_EQ(needs.shortest, 0u) << pattern;
+    EXPECT_TRUE(needs.allows("")) << pattern;
+  }
+  EXPECT_EQ(shortest_match("a(?s)b"), 2u);  // without a repetition after it, it is nothing
 }
 
 std::string needed_bytes(std::string_view pattern) {
@@ -291,9 +300,9 @@ TEST(MatchNeeds, TheTopLevelsLiteralsAreNeeded) {
 // syntax; every text of up to four symbols is tried, which finds the true shortest match of most.
 TEST(ShortestMatch, NeverExceedsTheShortestTextRe2Matches) {
   const std::vector<std::string> atoms = {
-      "a",   "b",        "-",           ".",    "\\.",   "\\d",      "\\w",    "\\s",
-      "\\b", "^",        "$",           "[ab]", "[^a]",  "(a|bc)",   "(?:ab)", "(?i)A",
-      "a|",  "\xC3\xA9", "[[:digit:]]", "\\pL", "\\x61", "(?P<n>b)", "(b|)",   "[]a]"};
+      "a",           "b",    "-",     ".",        "\\.",    "\\d",    "\\w",   "\\s", "\\b",
+      "^",           "$",    "[ab]",  "[^a]",     "(a|bc)", "(?:ab)", "(?i)A", "a|",  "\xC3\xA9",
+      "[[:digit:]]", "\\pL", "\\x61", "(?P<n>b)", "(b|)",   "[]a]",   "(?s)",  "(?m)"};
   const std::vector<std::string> quantifiers = {"",    "",      "",     "*",      "+",  "?",
                                                 "{2}", "{0,1}", "{1,}", "{2}{1}", "??", "+?"};
   const std::vector<std::string> symbols = {"a", "b", "c", "-", "1", " ", "\xC3\xA9", "."};

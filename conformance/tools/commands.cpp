@@ -217,6 +217,7 @@ int run_check(const CheckCommand& command) {
     // freeing it block by block took 3-4% of a long check's time. kept_checker keeps it
     // reachable, so leak checkers stay quiet. (Only the command does this; the library frees as
     // usual.)
+    delete kept_checker;  // a previous call's (only main calls this, once)
     kept_checker = checker.release();
   } catch (const InputError& error) {
     progress.clear();
