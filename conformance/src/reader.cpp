@@ -539,10 +539,14 @@ void Reader::tick() {
 
 void Reader::read(ByteSource& source) {
   LineBuffer buffer(source, limits_.max_line_bytes);
+  read_lines(buffer, true, counters_.bytes);
+}
+
+void Reader::read_lines(LineBuffer& buffer, bool arrays, std::uint64_t& bytes) {
   std::string_view line;
   bool too_long = false;
-  bool first = true;
-  while (buffer.next(line, too_long, counters_.bytes)) {
+  bool first = arrays;
+  while (buffer.next(line, too_long, bytes)) {
     std::uint64_t number = buffer.line_number();
     if (too_long) {
       ++counters_.lines;
@@ -676,8 +680,9 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
       }
     }
     if (element.size() > limits_.max_line_bytes) {
-      fail(element_line,
-           "array element is longer than " + std::to_string(limits_.max_line_bytes) + " bytes");
+      fail(element_line, "array element is longer than " + std::to_string(limits_.max_line_bytes) +
+                             " bytes; the lines after this one are read as JSON Lines");
+      recover_lines(buffer, element, element_line);
       return;
     }
     any_element = true;
@@ -688,7 +693,12 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
       continue;
     }
     if (c == -1 && (depth > 0 || structure.in_string())) {
-      fail(element_line, "the JSON array ends inside an element");
+      // Most likely a broken first line of JSON Lines that began with '[' ("[{..." ): the lines
+      // the element swallowed are events of their own.
+      fail(element_line,
+           "the JSON array ends inside an element; the lines after this one are read as JSON "
+           "Lines");
+      recover_lines(buffer, element, element_line);
       return;
     }
     parse_unit(element.data(), element.size(), false, element_line);
@@ -707,6 +717,41 @@ void Reader::read_array(LineBuffer& buffer, std::uint64_t first_line) {
       return;
     }
   }
+}
+
+void Reader::recover_lines(LineBuffer& buffer, std::string_view element,
+                           std::uint64_t element_line) {
+  // The bytes after the element's first line: those it holds, then the rest of the input.
+  class Rest final : public ByteSource {
+   public:
+    Rest(std::string_view held, LineBuffer& buffer, std::uint64_t& bytes)
+        : held_(held), buffer_(buffer), bytes_(bytes) {}
+    std::size_t read(char* out, std::size_t size) override {
+      std::size_t n = std::min(size, held_.size());
+      std::memcpy(out, held_.data(), n);
+      held_.remove_prefix(n);
+      for (int c; n < size && (c = buffer_.get(bytes_)) != -1;) out[n++] = static_cast<char>(c);
+      return n;
+    }
+
+   private:
+    std::string_view held_;
+    LineBuffer& buffer_;
+    std::uint64_t& bytes_;  // counts the input's bytes as they are first read
+  };
+  const std::size_t newline = element.find('\n');
+  if (newline == std::string_view::npos) {
+    // The element's first line goes on beyond it (an element over the limit on one line): the
+    // rest of that line belongs to the finding.
+    for (int c = buffer.get(counters_.bytes); c != -1 && c != '\n';)
+      c = buffer.get(counters_.bytes);
+  }
+  Rest rest(newline == std::string_view::npos ? std::string_view() : element.substr(newline + 1),
+            buffer, counters_.bytes);
+  LineBuffer lines(rest, limits_.max_line_bytes);
+  lines.resume_at_line(element_line + 1);
+  std::uint64_t copied = 0;  // bytes already counted where they were first read
+  read_lines(lines, false, copied);
 }
 
 void Reader::problem(std::string message) {

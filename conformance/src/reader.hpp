@@ -96,7 +96,14 @@ class Reader {
 
  private:
   class LineBuffer;
+  /// Reads line by line to the end of `buffer`; `arrays`: a first line that begins a JSON array
+  /// reads the array (read_array), else every line is JSON Lines. `bytes` counts what is read.
+  void read_lines(LineBuffer& buffer, bool arrays, std::uint64_t& bytes);
   void read_array(LineBuffer& buffer, std::uint64_t first_line);
+  /// An array element that never closes (the input ends inside it, or it outgrows the line
+  /// limit): its first line is the finding; the lines after it, those it swallowed and the rest
+  /// of the input, are read again as JSON Lines from `element_line + 1`, so none goes unread.
+  void recover_lines(LineBuffer& buffer, std::string_view element, std::uint64_t element_line);
   /// Parses one line (or array element); `padded` when SIMDJSON_PADDING bytes follow it.
   void parse_unit(const char* data, std::size_t size, bool padded, std::uint64_t line);
   void handle_container(simdjson::dom::element element, std::uint64_t line);

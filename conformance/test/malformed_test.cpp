@@ -377,6 +377,56 @@ TEST(MalformedDecisions, ABrokenFirstLineStartingWithABracketIsOneBadLine) {
               HasSubstr("array element has a string that is not closed on its line"));
 }
 
+// A first line that starts an array which never closes — most likely a broken first line of
+// JSON Lines — is one finding; the lines the unclosed element swallowed are read again as JSON
+// Lines, so every line is accounted for (before session 10 they went unread and uncounted).
+TEST(MalformedDecisions, AnArrayThatNeverClosesGivesBackTheLinesItSwallowed) {
+  const std::string a = R"({"type":"identify","userId":"a"})";
+  auto accounted = [](const Summary& s) {
+    EXPECT_EQ(s.lines, s.events + s.skipped + s.malformed + s.blank);
+  };
+  Checker checker(example_plan());
+  checker.add_text("cut.jsonl", R"([{"type":"track","event":"Command Invoked")"
+                                "\n" +
+                                    a + "\n" + a + "\n");
+  Report report = checker.finish();
+  EXPECT_EQ(report.summary.lines, 3u);
+  EXPECT_EQ(report.summary.skipped, 2u);
+  ASSERT_EQ(fp001_lines(report), std::vector<std::uint64_t>{1});
+  EXPECT_THAT(fp001_messages(report)[0], HasSubstr("the JSON array ends inside an element"));
+  accounted(report.summary);
+
+  // An unclosed element that outgrows the line limit over several lines: its first line is the
+  // finding, and its other lines (the one it stopped in, too) and the rest are read as lines.
+  CheckOptions small;
+  small.limits.max_line_bytes = 64;
+  std::string text = R"([{"type":"track","event":"X","properties":{)"
+                     "\n";
+  for (int i = 0; i < 10; ++i) text += "\"key" + std::to_string(i) + "\": 1,\n";
+  text += a + "\n";
+  Checker over(example_plan(), small);
+  over.add_text("over.jsonl", text);
+  report = over.finish();
+  EXPECT_EQ(report.summary.lines, 12u);
+  EXPECT_EQ(report.summary.skipped, 1u);  // the identify call on line 12
+  std::vector<std::uint64_t> expected{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11};
+  EXPECT_EQ(fp001_lines(report), expected);
+  EXPECT_THAT(fp001_messages(report)[0], HasSubstr("array element is longer than 64 bytes"));
+  EXPECT_THAT(fp001_messages(report)[1], HasSubstr("line 2: not JSON"));
+  accounted(report.summary);
+
+  // The same on one line: the rest of that line belongs to the finding.
+  std::string long_line = R"([{"a":[)";
+  for (int i = 0; i < 100; ++i) long_line += "1,";
+  Checker one(example_plan(), small);
+  one.add_text("one.jsonl", long_line + "\n" + a + "\n");
+  report = one.finish();
+  EXPECT_EQ(report.summary.lines, 2u);
+  EXPECT_EQ(report.summary.skipped, 1u);
+  ASSERT_EQ(fp001_lines(report), std::vector<std::uint64_t>{1});
+  accounted(report.summary);
+}
+
 TEST(MalformedDecisions, KeysWithSlashesAreEscapedInThePointer) {
   Checker checker(example_plan());
   checker.add_text("slash.jsonl", R"({"event":"A","properties":{"a/b~":1,"a/b~":2}})"
