@@ -728,7 +728,7 @@ void Reader::recover_lines(LineBuffer& buffer, std::string_view element,
         : held_(held), buffer_(buffer), bytes_(bytes) {}
     std::size_t read(char* out, std::size_t size) override {
       std::size_t n = std::min(size, held_.size());
-      std::memcpy(out, held_.data(), n);
+      if (n > 0) std::memcpy(out, held_.data(), n);  // (an empty view's data may be null)
       held_.remove_prefix(n);
       for (int c; n < size && (c = buffer_.get(bytes_)) != -1;) out[n++] = static_cast<char>(c);
       return n;
