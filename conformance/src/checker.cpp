@@ -16,9 +16,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <limits>
 #include <sstream>
-#include <unordered_map>
 
 #ifndef FLOWPROOF_VERSION
 #define FLOWPROOF_VERSION "0.1.0"
@@ -184,31 +184,16 @@ struct Checker::Impl final : detail::ReaderSink {
     std::uint64_t mask = 0;
 
     explicit RoleIndex(const Plan& plan) {
-      std::vector<std::string_view> names;
-      for (const Flow& flow : plan.flows) {
-        names.push_back(flow.started.name);
-        for (const auto* terminal : {&flow.completed, &flow.aborted, &flow.failed}) {
-          if (*terminal) names.push_back((*terminal)->name);
-        }
-        for (const EventDeclaration& event : flow.events) names.push_back(event.name);
-      }
-      for (const EventDeclaration& event : plan.events) names.push_back(event.name);
+      const auto roles = plan.event_roles();  // names are unique: the plan's index holds them
       std::size_t size = 16;
-      while (size < 2 * names.size()) size *= 2;
+      while (size < 2 * roles.size()) size *= 2;
       slots.assign(size, Slot{});
       mask = size - 1;
-      for (std::string_view name : names) {
-        const EventRole* role = plan.find_event(name);  // the one find_event gives, always
-        if (role == nullptr) continue;
+      for (const auto& [name, role] : roles) {
         const std::uint64_t hash = hash_of(name);
-        for (std::uint64_t i = hash;; ++i) {
-          Slot& slot = slots[i & mask];
-          if (slot.role == nullptr) {
-            slot = Slot{hash, name, role, nullptr};
-            break;
-          }
-          if (slot.hash == hash && slot.name == name) break;  // declared twice: the first holds
-        }
+        std::uint64_t i = hash;
+        while (slots[i & mask].role != nullptr) ++i;
+        slots[i & mask] = Slot{hash, name, role, nullptr};
       }
     }
 
@@ -381,7 +366,7 @@ struct Checker::Impl final : detail::ReaderSink {
     PropertyTable*& cached = slot != nullptr ? slot->table : unknown_table;
     if (cached != nullptr) return *cached;
     const EventRole* role = slot != nullptr ? slot->role : nullptr;
-    PropertyTable& table = tables.try_emplace(role).first->second;
+    PropertyTable& table = tables.emplace_back();
     const bool schemas = findings.on(Rule::fp006);
     table.build(schemas && plan.base_properties ? plan.base_properties->object_schema() : nullptr,
                 schemas && role && role->declaration && role->declaration->schema
@@ -625,7 +610,7 @@ struct Checker::Impl final : detail::ReaderSink {
   std::uint32_t order_slot = kNoSlot;         ///< the same for the order value
   SchemaWalk base_walk, own_walk;
   RoleIndex roles;
-  std::unordered_map<const EventRole*, PropertyTable> tables;  ///< never moves its values
+  std::deque<PropertyTable> tables;        ///< one per role seen; never moves them
   PropertyTable* unknown_table = nullptr;  ///< the table of events the plan does not declare
   PatternMemos pattern_memos;
   std::vector<detail::PiiFinding> pii_findings;

@@ -141,6 +141,13 @@ const EventRole* Plan::find_event(std::string_view name) const {
   return it == event_index_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::pair<std::string_view, const EventRole*>> Plan::event_roles() const {
+  std::vector<std::pair<std::string_view, const EventRole*>> out;
+  out.reserve(event_index_.size());
+  for (const auto& [name, role] : event_index_) out.emplace_back(name, &role);
+  return out;
+}
+
 void Plan::build_index() {
   event_index_.clear();
   auto add = [&](const EventDeclaration& declaration, EventRole::Kind kind, int flow, int index) {

@@ -12,7 +12,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <functional>
+#include <set>
 #include <sstream>
+#include <string>
 
 namespace flowproof::conformance {
 
@@ -167,6 +169,25 @@ TEST_F(ExamplePlan, FindsEveryEventByName) {
   EXPECT_EQ(plan_.find_event("CLI Auth Failed")->kind, EventRole::Kind::failed);
   EXPECT_EQ(plan_.find_event("Command Completed")->kind, EventRole::Kind::completed);
   EXPECT_EQ(plan_.find_event("Nobody Declared This"), nullptr);
+}
+
+TEST_F(ExamplePlan, EventRolesListsEveryDeclaredNameAsFindEventAnswers) {
+  std::set<std::string> expected;
+  for (const Flow& flow : plan_.flows) {
+    expected.insert(flow.started.name);
+    for (const auto* terminal : {&flow.completed, &flow.aborted, &flow.failed}) {
+      if (*terminal) expected.insert((*terminal)->name);
+    }
+    for (const auto& event : flow.events) expected.insert(event.name);
+  }
+  for (const auto& event : plan_.events) expected.insert(event.name);
+  std::set<std::string> listed;
+  for (const auto& [name, role] : plan_.event_roles()) {
+    listed.insert(std::string(name));
+    EXPECT_EQ(role, plan_.find_event(name)) << name;
+  }
+  EXPECT_EQ(listed, expected);
+  EXPECT_EQ(plan_.event_roles().size(), expected.size());  // no name twice
 }
 
 TEST_F(ExamplePlan, ACopyHasItsOwnIndex) {

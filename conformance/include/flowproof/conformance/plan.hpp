@@ -20,6 +20,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace flowproof::conformance {
@@ -166,6 +167,8 @@ struct Plan {
   const Flow* find_flow(std::string_view id) const;
   int flow_index(std::string_view id) const;  ///< -1 when absent
   const EventRole* find_event(std::string_view name) const;
+  /// Every declared event name with its role: what find_event() answers from (in no order).
+  std::vector<std::pair<std::string_view, const EventRole*>> event_roles() const;
 
   /// Fills the event-name index; parse_plan calls it. Call again after editing flows by hand.
   void build_index();
