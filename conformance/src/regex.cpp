@@ -5,6 +5,7 @@
 #include <re2/re2.h>
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -285,11 +286,12 @@ bool SimplePattern::matches(std::string_view text) const {
 
 namespace {
 
-// The reading behind shortest_match(): a recursive descent over RE2's syntax that yields, for each
-// part, the fewest bytes a match of it takes, or nullopt where it gives up.
-class ShortestMatch {
+// The reading behind match_needs(): a recursive descent over RE2's syntax that yields, for each
+// part, the fewest bytes a match of it takes, or nullopt where it gives up, and collects the
+// top level's literals.
+class NeedsReader {
  public:
-  explicit ShortestMatch(std::string_view pattern) : p_(pattern) {}
+  explicit NeedsReader(std::string_view pattern) : p_(pattern) {}
 
   MatchNeeds run() {
     auto size = alternation();
@@ -306,6 +308,7 @@ class ShortestMatch {
   static constexpr std::size_t kCap = std::size_t{1} << 30;
 
   bool at(char c) const { return pos_ < p_.size() && p_[pos_] == c; }
+  bool at_repetition() const { return at('*') || at('+') || at('?') || at('{'); }
 
   std::optional<std::size_t> alternation() {
     if (depth_ == 0) ++top_branches_;
@@ -327,16 +330,15 @@ class ShortestMatch {
       auto size = atom();
       if (!size) return std::nullopt;
       const int literal = literal_;
-      std::size_t part = *size;
       std::size_t least = 1;  // the fewest times the atom occurs
-      // A repetition of a repetition, as RE2 allows after a flag group ("a*(?s)?"), multiplies.
-      while (pos_ < p_.size() && (at('*') || at('+') || at('?') || at('{'))) {
+      if (at_repetition()) {
         auto times = quantifier();
-        if (!times) return std::nullopt;
-        part = std::min(part * *times, kCap);
-        least = std::min(least * *times, kCap);
+        // RE2 refuses a repetition of a repetition, but for one after a flag group, which
+        // group() gives up on: a second one here is never read.
+        if (!times || at_repetition()) return std::nullopt;
+        least = *times;
       }
-      total = std::min(total + part, kCap);
+      total = std::min(total + std::min(*size * least, kCap), kCap);
       // An ASCII literal that occurs at least once on the top level: every match holds it.
       if (depth_ == 0 && literal >= 0 && least > 0) {
         required_[static_cast<unsigned>(literal) >> 6] |= 1ull << (literal & 63);
@@ -424,7 +426,7 @@ class ShortestMatch {
           ++pos_;
           // A flag group is no atom: a repetition after it repeats the atom before it
           // ("a(?s)?" is "a?"), which this reading does not track, so it claims nothing.
-          if (at('*') || at('+') || at('?') || at('{')) return std::nullopt;
+          if (at_repetition()) return std::nullopt;
           return 0;
         }
         if (!at(':')) return std::nullopt;
@@ -519,14 +521,15 @@ class ShortestMatch {
 MatchNeeds match_needs(std::string_view pattern) {
   // \Q...\E quotes any bytes, ']' and '|' among them: not taken apart.
   if (pattern.find("\\Q") != std::string_view::npos) return {};
-  return ShortestMatch(pattern).run();
+  return NeedsReader(pattern).run();
 }
 
 bool MatchNeeds::allows(std::string_view text) const {
   if (text.size() < shortest) return false;
   for (unsigned word = 0; word < 2; ++word) {
     for (std::uint64_t bits = bytes[word]; bits != 0; bits &= bits - 1) {
-      const auto byte = static_cast<char>(word * 64 + static_cast<unsigned>(__builtin_ctzll(bits)));
+      const auto byte =
+          static_cast<char>(word * 64 + static_cast<unsigned>(std::countr_zero(bits)));
       if (text.find(byte) == std::string_view::npos) return false;
     }
   }
