@@ -91,8 +91,12 @@ struct Field {
     if (this == &other) return *this;
     present = other.present;
     is_string = other.is_string;
-    own_ = other.own_;
-    text = other.kept() ? std::string_view(own_) : other.text;
+    if (other.kept()) {
+      own_ = other.own_;
+      text = own_;
+    } else {
+      text = other.text;  // a view into the document; `other`'s own text is stale, not copied
+    }
     return *this;
   }
   Field& operator=(Field&& other) noexcept {
