@@ -472,6 +472,22 @@ class Reader::LineBuffer {
   /// Continues line by line from the current byte, which is on line `line`.
   void resume_at_line(std::uint64_t line) { line_number_ = line - 1; }
 
+  /// Up to `size` of the next bytes into `out`; 0 at the end of the input.
+  std::size_t take(char* out, std::size_t size, std::uint64_t& bytes) {
+    if (begin_ == end_) {
+      if (eof_) return 0;
+      begin_ = end_ = 0;
+      if (!fill(bytes)) {
+        eof_ = true;
+        return 0;
+      }
+    }
+    const std::size_t n = std::min(size, end_ - begin_);
+    std::memcpy(out, buffer_.data() + begin_, n);
+    begin_ += n;
+    return n;
+  }
+
   /// The next byte, or -1 at the end of the input.
   int get(std::uint64_t& bytes) {
     if (begin_ == end_) {
@@ -727,10 +743,10 @@ void Reader::recover_lines(LineBuffer& buffer, std::string_view element,
     Rest(std::string_view held, LineBuffer& buffer, std::uint64_t& bytes)
         : held_(held), buffer_(buffer), bytes_(bytes) {}
     std::size_t read(char* out, std::size_t size) override {
-      std::size_t n = std::min(size, held_.size());
-      if (n > 0) std::memcpy(out, held_.data(), n);  // (an empty view's data may be null)
+      if (held_.empty()) return buffer_.take(out, size, bytes_);
+      const std::size_t n = std::min(size, held_.size());
+      std::memcpy(out, held_.data(), n);
       held_.remove_prefix(n);
-      for (int c; n < size && (c = buffer_.get(bytes_)) != -1;) out[n++] = static_cast<char>(c);
       return n;
     }
 
